@@ -39,35 +39,39 @@
 //
 // Missing keys take the C++ member's default (e.g. ParameterKey "", MaxEnvelopes 1,
 // CurrentTime the Unknown Time, arrays empty, optionals absent), except these required ones:
-//   ParameterValueStruct: Name, Value          ParameterInfoStruct: Name
-//   SetParameterAttributesStruct: Name         ParameterAttributeStruct: Name
-//   DeviceIdStruct: Manufacturer, OUI, SerialNumber
-//   EventStruct: EventCode                     FaultStruct: FaultCode
-//   QueuedTransferStruct: State                AllQueuedTransferStruct: State, IsDownload,
-//   TimeWindowStruct: WindowStart, WindowEnd,    FileType
-//     WindowMode, MaxRetries                   ArgStruct: Name, Value
-//   InstallOpStruct: URL                       UninstallOpStruct: UUID
-//   OpResultStruct: UUID, CurrentState         AutonOpResultStruct: UUID, CurrentState,
-//   OptionStruct: OptionName                     OperationPerformed
-//   SetParameterValuesFault: ParameterName, FaultCode
-//   GetRPCMethodsResponse: MethodList          SetParameterValues: ParameterList
-//   SetParameterValuesResponse: Status         GetParameterValues: ParameterNames
-//   GetParameterValuesResponse: ParameterList  GetParameterNames: ParameterPath, NextLevel
-//   GetParameterNamesResponse: ParameterList   SetParameterAttributes: ParameterList
-//   GetParameterAttributes: ParameterNames     GetParameterAttributesResponse: ParameterList
-//   AddObject: ObjectName                      AddObjectResponse: InstanceNumber, Status
-//   DeleteObject: ObjectName                   DeleteObjectResponse: Status
-//   Download: FileType, URL                    DownloadResponse: Status
-//   Upload: FileType, URL                      UploadResponse: Status
-//   GetQueuedTransfersResponse: TransferList   GetAllQueuedTransfersResponse: TransferList
-//   ScheduleInform: DelaySeconds               ScheduleDownload: FileType, URL, TimeWindowList
-//   CancelTransfer: CommandKey                 ChangeDUState: Operations
-//   SetVouchers: VoucherList                   GetOptionsResponse: OptionList
-//   Inform: DeviceId, Event                    TransferComplete: FaultStruct
-//   AutonomousTransferComplete: TransferURL, IsDownload, FileType, FaultStruct
-//   DUStateChangeComplete: Results             AutonomousDUStateChangeComplete: Results
-//   RequestDownload: FileType                  Kicked: Command, Next
-//   KickedResponse: NextURL                    Fault: FaultCode
+//   structures:
+//     ParameterValueStruct: Name, Value         SetParameterAttributesStruct: Name
+//     ParameterInfoStruct: Name                 ParameterAttributeStruct: Name
+//     DeviceIdStruct: Manufacturer, OUI, SerialNumber
+//     EventStruct: EventCode                    FaultStruct: FaultCode
+//     QueuedTransferStruct: State               ArgStruct: Name, Value
+//     AllQueuedTransferStruct: State, IsDownload, FileType
+//     TimeWindowStruct: WindowStart, WindowEnd, WindowMode, MaxRetries
+//     InstallOpStruct: URL                      UninstallOpStruct: UUID
+//     OpResultStruct: UUID, CurrentState        OptionStruct: OptionName
+//     AutonOpResultStruct: UUID, CurrentState, OperationPerformed
+//     SetParameterValuesFault: ParameterName, FaultCode
+//   messages:
+//     SetParameterValues: ParameterList         SetParameterValuesResponse: Status
+//     GetParameterValues: ParameterNames        GetParameterValuesResponse: ParameterList
+//     GetParameterNames: ParameterPath, NextLevel
+//     GetParameterNamesResponse: ParameterList  GetRPCMethodsResponse: MethodList
+//     SetParameterAttributes: ParameterList     GetParameterAttributes: ParameterNames
+//     GetParameterAttributesResponse: ParameterList
+//     AddObject: ObjectName                     AddObjectResponse: InstanceNumber, Status
+//     DeleteObject: ObjectName                  DeleteObjectResponse: Status
+//     Download: FileType, URL                   DownloadResponse: Status
+//     Upload: FileType, URL                     UploadResponse: Status
+//     GetQueuedTransfersResponse: TransferList  GetAllQueuedTransfersResponse: TransferList
+//     ScheduleInform: DelaySeconds              ScheduleDownload: FileType, URL, TimeWindowList
+//     CancelTransfer: CommandKey                ChangeDUState: Operations
+//     SetVouchers: VoucherList                  GetOptionsResponse: OptionList
+//     Inform: DeviceId, Event                   TransferComplete: FaultStruct
+//     AutonomousTransferComplete: TransferURL, IsDownload, FileType, FaultStruct
+//     DUStateChangeComplete: Results            AutonomousDUStateChangeComplete: Results
+//     RequestDownload: FileType                 Kicked: Command, Next
+//     KickedResponse: NextURL                   Fault: FaultCode
+//   and "Operation" in each ChangeDUState operation.
 // A Fault without "faultcode" gets Client or Server from its FaultCode (TR-069 A.5.1, as
 // makeFault does), without "faultstring" "CWMP fault". An envelope needs "method"; "cwmp"
 // defaults to urn:dslforum-org:cwmp-1-2, "header" and "body" to {}.
