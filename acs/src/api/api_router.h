@@ -1,0 +1,97 @@
+// acs/api/api_router.h: the REST API (/api/*) and the Prometheus endpoint (/metrics).
+//
+// One ApiRouter serves every API request of one server; the HTTP request handler factory
+// (acs/src/http) asks handles(path) and, when true, hands the request to handle(). The router
+// checks the API key (when auth is enabled), applies CORS for the configured origins only,
+// parses and validates the JSON body into plain DTOs, calls the store and writes a JSON reply
+// (errors as {"error":{"code":"...","message":"..."}}).
+//
+//   acs::api::ApiRouter router({store, metrics, config, connection_requester});
+//   if (acs::api::ApiRouter::handles(request.getURI())) router.handle(request, response);
+//
+// Thread-safety: handle() may be called from any number of HTTP threads at once; the router
+// holds no mutable state of its own and every dependency is itself thread-safe.
+#pragma once
+
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "app/config.h"
+#include "core/metrics.h"
+#include "http/connection_request.h"
+#include "store/store.h"
+
+namespace Poco::Net {
+class HTTPServerRequest;
+class HTTPServerResponse;
+}  // namespace Poco::Net
+
+namespace acs::api {
+
+// Long-lived services the router uses. All references must outlive the router.
+struct ApiDeps {
+  store::Store& store;
+  Metrics& metrics;
+  const AcsConfig& config;
+  ConnectionRequester& connection_requester;
+};
+
+// One API request with the HTTP transport taken off: what dispatch() needs. `path` and `query`
+// are raw (still percent-encoded); header fields are "" when absent.
+struct ApiRequest {
+  std::string method;  // "GET", "POST", ...
+  std::string path;    // e.g. "/api/devices/00D09E-Box-1/tasks"
+  std::string query;   // without the '?'
+  std::string body;
+  std::string content_type;
+  std::string authorization;  // Authorization header
+  std::string api_key;        // X-API-Key header
+  std::string origin;         // Origin header (CORS)
+};
+
+struct ApiResponse {
+  int status = 200;
+  std::string content_type = "application/json";  // "" for no body (204)
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+};
+
+// One route the router serves, e.g. {"GET", "/api/devices/{id}"}.
+struct RouteSpec {
+  std::string_view method;
+  std::string_view pattern;
+};
+
+// Handles /api/* and /metrics (and later /). Thread-safe; one instance per server.
+class ApiRouter {
+ public:
+  explicit ApiRouter(ApiDeps deps);
+  ~ApiRouter();
+  ApiRouter(const ApiRouter&) = delete;
+  ApiRouter& operator=(const ApiRouter&) = delete;
+
+  // True when the path belongs to the API (so the factory routes it here). `path` may carry a
+  // query string; only the part before '?' is looked at.
+  static bool handles(std::string_view path);
+
+  // Answers one request completely (status, headers, body). Never throws: every error becomes
+  // a JSON error reply (500 for unexpected ones).
+  void handle(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response);
+
+  // The transport-free core of handle(): authentication, CORS, routing, validation and the
+  // store calls. Never throws.
+  ApiResponse dispatch(const ApiRequest& request);
+
+  // Every route served, in the order they are matched (the OpenAPI test walks this list).
+  static std::span<const RouteSpec> routes();
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace acs::api
