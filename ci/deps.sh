@@ -16,7 +16,15 @@ declare -A GROUPS_PKGS=(
   # iproute2: `ss`, used by ci/pg.sh to find a free port.
   [test]="postgresql postgresql-15 curl python3 iproute2"
   [lint]="clang-format clang-tidy git"
-  [browser]="chromium chromium-driver nodejs npm"
+  # nodejs/npm: machines that ship their own Node.js (with npm bundled) already have the
+  # commands, and Debian's npm package conflicts with such a nodejs; see PKG_COMMANDS.
+  [browser]="chromium nodejs npm"
+)
+
+# A package also counts as present when this command is on PATH (a Node.js not from Debian).
+declare -A PKG_COMMANDS=(
+  [nodejs]=node
+  [npm]=npm
 )
 
 usage() {
@@ -36,7 +44,10 @@ done
 missing=()
 for pkg in "${wanted[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-  [[ "$status" == "install ok installed" ]] || missing+=("$pkg")
+  [[ "$status" == "install ok installed" ]] && continue
+  command=${PKG_COMMANDS[$pkg]:-}
+  [[ -n "$command" ]] && command -v "$command" >/dev/null 2>&1 && continue
+  missing+=("$pkg")
 done
 
 if [[ ${#missing[@]} -eq 0 ]]; then
