@@ -1,0 +1,85 @@
+// conformance/http_client.h: a small recording HTTP/1.1 client for playing a CPE.
+//
+// Keeps the session's cookies (Set-Cookie name=value pairs, sent back on every request as
+// a CPE must, T-HTTP-05) and either one keep-alive connection or a new TCP connection per
+// request. Every request and response is appended to the Exchange list it was given.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "case_model.h"
+
+namespace Poco::Net {
+class HTTPClientSession;
+}
+
+namespace conformance {
+
+struct HttpResponse {
+  int status = 0;  // 0 when no response arrived
+  std::string reason;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string error;  // transport error
+  // First header named `name` (case-insensitive), or nullopt.
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+struct HttpRequestOptions {
+  std::string method = "POST";
+  std::string content_type = "text/xml; charset=utf-8";  // "" = no Content-Type
+  std::optional<std::string> soap_action;                // nullopt = no SOAPAction header
+  std::vector<std::pair<std::string, std::string>> extra_headers;
+  bool send_cookies = true;
+};
+
+class HttpClient {
+ public:
+  HttpClient(std::string url, std::vector<Exchange>& log, std::chrono::milliseconds timeout);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // Sends one request and records it as `note`. Never throws for transport errors: they
+  // come back as status 0 with `error` set.
+  HttpResponse send(const std::string& note, const std::string& body,
+                    const HttpRequestOptions& options = {});
+  // Drops the connection; the next request opens a new one (cookies are kept).
+  void reconnect();
+  void setNewConnectionPerRequest(bool on) { new_connection_each_ = on; }
+  void clearCookies() { cookies_.clear(); }
+  const std::map<std::string, std::string>& cookies() const { return cookies_; }
+  // Adds HTTP Digest/Basic credentials answering 401 challenges (one retry per request).
+  void setCredentials(std::string username, std::string password);
+
+ private:
+  HttpResponse sendOnce(const std::string& note, const std::string& body,
+                        const HttpRequestOptions& options, const std::string& authorization);
+
+  std::string url_;
+  std::string host_;
+  std::uint16_t port_ = 0;
+  std::string path_;
+  std::vector<Exchange>& log_;
+  std::chrono::milliseconds timeout_;
+  std::unique_ptr<Poco::Net::HTTPClientSession> session_;
+  bool new_connection_each_ = false;
+  std::map<std::string, std::string> cookies_;
+  std::string username_;
+  std::string password_;
+  unsigned nonce_count_ = 0;
+};
+
+// Splits "http://host:port/path" into its parts; throws std::invalid_argument otherwise.
+struct ParsedUrl {
+  std::string scheme, host, path;
+  std::uint16_t port = 80;
+};
+ParsedUrl parseUrl(const std::string& url);
+
+}  // namespace conformance
