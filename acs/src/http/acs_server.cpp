@@ -1,0 +1,251 @@
+#include "acs/src/http/acs_server.h"
+
+#include <filesystem>
+
+#include <Poco/Environment.h>
+#include <Poco/Logger.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/Process.h>
+#include <Poco/ThreadPool.h>
+
+#include "acs/src/http/request_router.h"
+#include "acs/src/store/store_factory.h"
+
+#include "acs/src/api/api_router.h"
+
+namespace acs::http {
+
+namespace {
+
+// How often the maintenance thread looks for stale sessions.
+std::chrono::milliseconds reaperInterval(const AcsConfig& c) {
+  auto half = std::chrono::milliseconds(std::int64_t{c.session_timeout_s} * 500);
+  return std::clamp(half, std::chrono::milliseconds(500), std::chrono::milliseconds(10'000));
+}
+
+constexpr auto kPurgeInterval = std::chrono::hours(1);
+// Devices whose last Inform parameters are remembered (about 0.5 KB each).
+constexpr std::size_t kInformCacheDevices = 200'000;
+
+std::string hostForUrl(const std::string& host) {
+  if (host.find(':') != std::string::npos && host.front() != '[') return "[" + host + "]";
+  if (host == "0.0.0.0") return "127.0.0.1";
+  return host;
+}
+
+}  // namespace
+
+std::string defaultInstanceId() {
+  std::string host;
+  try {
+    host = Poco::Environment::nodeName();
+  } catch (const Poco::Exception&) {
+    host = "acs";
+  }
+  return host + ":" + std::to_string(Poco::Process::id());
+}
+
+AcsServer::AcsServer(AcsConfig config) : config_(std::move(config)) {
+  if (config_.instance_id.empty()) config_.instance_id = defaultInstanceId();
+}
+
+AcsServer::~AcsServer() { stop(std::chrono::milliseconds(0)); }
+
+int AcsServer::queuedConnections() const {
+  int queued = 0;
+  if (main_server_) queued += main_server_->queuedConnections();
+  if (cwmp_server_) queued += cwmp_server_->queuedConnections();
+  return queued;
+}
+
+bool AcsServer::overloaded() const {
+  return queuedConnections() >= static_cast<int>(config_.max_queued);
+}
+
+std::string AcsServer::start() {
+  auto& log = Poco::Logger::get("acs");
+  store::StoreOptions options;
+  options.online_multiple = config_.online_multiple;
+  options.default_max_attempts = config_.default_max_attempts;
+  options.capture_max_per_device = config_.capture_max_per_device;
+  options.capture_max_body_bytes = config_.capture_max_body_bytes;
+  options.busy_timeout = std::chrono::milliseconds(config_.store_busy_timeout_ms);
+  options.pool_size = static_cast<int>(std::clamp<std::uint32_t>(config_.max_threads / 4, 4, 32));
+  const std::string url = config_.effectiveDatabaseUrl();
+  if (config_.database_url.empty()) {
+    // The default database lives in the data directory, which is ours to create.
+    std::error_code ec;
+    std::filesystem::create_directories(config_.data_dir, ec);
+    if (ec) return "cannot create the data directory '" + config_.data_dir + "': " + ec.message();
+  }
+  auto opened = store::openStore(url, options);
+  if (!opened.ok()) {
+    return "cannot open the store " + store::redactDatabaseUrl(url) + ": " + opened.error().message;
+  }
+  store_ = std::move(*opened);
+  log.information("store %s (%s)", store::redactDatabaseUrl(url),
+                  std::string(store_->backendName()));
+
+  cwmp_ = std::make_unique<CwmpService>(*store_, metrics_, config_, clock_);
+  cwmp_->setOverloadProbe([this] { return overloaded(); });
+  const bool cache_on = config_.inform_cache == AcsConfig::InformCacheMode::On ||
+                        (config_.inform_cache == AcsConfig::InformCacheMode::Auto &&
+                         store_->backendName() == "sqlite");
+  if (cache_on) {
+    inform_cache_ = std::make_unique<InformCache>(kInformCacheDevices);
+    cwmp_->setInformCache(inform_cache_.get());
+  }
+  HttpConnectionRequesterOptions cr;
+  cr.timeout = std::chrono::milliseconds(config_.cr_timeout_ms);
+  requester_ = std::make_unique<HttpConnectionRequester>(*store_, cr);
+  api_ = std::make_unique<api::ApiRouter>(api::ApiDeps{*store_, metrics_, config_, *requester_});
+
+  pool_ = std::make_unique<Poco::ThreadPool>(2, static_cast<int>(config_.max_threads) + 4, 60);
+  auto makeParams = [&] {
+    Poco::Net::HTTPServerParams::Ptr p = new Poco::Net::HTTPServerParams;
+    p->setMaxThreads(static_cast<int>(config_.max_threads));
+    // Poco closes connections beyond its queue without a word; keep its limit above ours so
+    // the CWMP handler answers 8005/503 first.
+    p->setMaxQueued(static_cast<int>(config_.max_queued) * 2 + 16);
+    p->setKeepAlive(true);
+    p->setKeepAliveTimeout(Poco::Timespan(5, 0));
+    p->setMaxKeepAliveRequests(10'000);
+    p->setTimeout(Poco::Timespan(static_cast<long>(config_.session_timeout_s), 0));
+    p->setServerName("cwmp-lab-acs");
+    return p;
+  };
+  try {
+    Poco::Net::ServerSocket main_socket(Poco::Net::SocketAddress(config_.host, config_.port), 256);
+    port_ = main_socket.address().port();
+    main_server_ = std::make_unique<Poco::Net::HTTPServer>(
+        new RequestRouter(*cwmp_, metrics_, config_.max_body_bytes, api_.get(), false), *pool_,
+        main_socket, makeParams());
+    if (config_.cwmp_port) {
+      Poco::Net::ServerSocket cwmp_socket(
+          Poco::Net::SocketAddress(config_.host, *config_.cwmp_port), 256);
+      cwmp_port_ = cwmp_socket.address().port();
+      cwmp_server_ = std::make_unique<Poco::Net::HTTPServer>(
+          new RequestRouter(*cwmp_, metrics_, config_.max_body_bytes, nullptr, true), *pool_,
+          cwmp_socket, makeParams());
+    }
+  } catch (const Poco::Exception& e) {
+    main_server_.reset();
+    cwmp_server_.reset();
+    return "cannot listen on " + config_.host + ": " + e.displayText();
+  }
+  main_server_->start();
+  if (cwmp_server_) cwmp_server_->start();
+  started_ = true;
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = false;
+  }
+  maintenance_ = std::thread([this] { maintenanceLoop(); });
+  return {};
+}
+
+std::vector<std::string> AcsServer::urls() const {
+  std::vector<std::string> out;
+  const std::string host = hostForUrl(config_.host);
+  out.push_back("http://" + host + ":" + std::to_string(port_));
+  if (cwmp_port_) {
+    out.push_back("http://" + host + ":" + std::to_string(*cwmp_port_) + "/cwmp");
+  } else {
+    out.push_back("http://" + host + ":" + std::to_string(port_) + "/cwmp");
+  }
+  return out;
+}
+
+void AcsServer::runMaintenance() {
+  if (!cwmp_ || !store_) return;
+  cwmp_->reapStaleSessions();
+  if (config_.retention_days == 0) return;
+  const store::TimePoint now = clock_.now();
+  if (last_purge_ != store::TimePoint{} && now - last_purge_ < kPurgeInterval) return;
+  last_purge_ = now;
+  const auto cutoff = now - std::chrono::hours(24) * config_.retention_days;
+  auto purged = store_->purgeOlderThan(cutoff);
+  auto& log = Poco::Logger::get("acs");
+  if (!purged.ok()) {
+    log.warning("retention purge failed: %s", purged.error().message);
+    return;
+  }
+  if (purged->sessions + purged->tasks + purged->captures + purged->faults > 0) {
+    log.information(
+        "retention purge (older than %u days): %d sessions, %d tasks, "
+        "%d captures, %d faults",
+        static_cast<unsigned>(config_.retention_days), static_cast<int>(purged->sessions),
+        static_cast<int>(purged->tasks), static_cast<int>(purged->captures),
+        static_cast<int>(purged->faults));
+  }
+}
+
+void AcsServer::maintenanceLoop() {
+  const auto interval = reaperInterval(config_);
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, interval, [this] { return stopping_; });
+    if (stopping_) break;
+    lock.unlock();
+    try {
+      runMaintenance();
+    } catch (const std::exception& e) {
+      Poco::Logger::get("acs").error("maintenance: %s", std::string(e.what()));
+    }
+    lock.lock();
+  }
+}
+
+void AcsServer::stop(std::chrono::milliseconds grace) {
+  if (!started_) return;
+  started_ = false;
+  auto& log = Poco::Logger::get("acs");
+  // 1. Stop accepting; connections in keep-alive close after their current request.
+  if (main_server_) main_server_->stopAll(false);
+  if (cwmp_server_) cwmp_server_->stopAll(false);
+  // 2. Let requests in flight finish, bounded.
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  auto busy = [&] {
+    int n = 0;
+    if (main_server_) n += main_server_->currentConnections();
+    if (cwmp_server_) n += cwmp_server_->currentConnections();
+    return n;
+  };
+  while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  if (int left = busy(); left > 0) {
+    log.warning("%d connection(s) still open after the shutdown grace period; closing", left);
+  }
+  if (main_server_) main_server_->stopAll(true);
+  if (cwmp_server_) cwmp_server_->stopAll(true);
+  // 3. Sessions left half-way (the CPE will retry with a new session): end them so their
+  //    leases are free and their sent tasks pending again.
+  if (cwmp_) {
+    if (auto n = cwmp_->abandonOpenSessions(); n > 0) {
+      log.information("shutdown: %d open session(s) ended", static_cast<int>(n));
+    }
+  }
+  // 4. Maintenance thread.
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (maintenance_.joinable()) maintenance_.join();
+  if (pool_) pool_->joinAll();
+  main_server_.reset();
+  cwmp_server_.reset();
+  api_.reset();
+  requester_.reset();
+  cwmp_.reset();
+  inform_cache_.reset();
+  store_.reset();
+  pool_.reset();
+}
+
+}  // namespace acs::http
