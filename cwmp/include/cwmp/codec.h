@@ -19,7 +19,7 @@
 namespace cwmp {
 
 struct DecodeOptions {
-  std::size_t max_bytes = 8 * 1024 * 1024;  // whole envelope
+  std::size_t max_bytes = std::size_t{8} * 1024 * 1024;  // whole envelope
   std::size_t max_depth = 32;               // element nesting
   std::size_t max_items = 200'000;          // entries in any one array (e.g. ParameterList)
   // Reject strings longer than the schema limits of messages.h (CommandKey 32, names 256..).

@@ -270,8 +270,8 @@ struct OpResultStruct {
   std::string current_state;  // Installed, Uninstalled, Failed
   bool resolved = false;
   std::string execution_unit_ref_list;
-  std::string start_time;
-  std::string complete_time;
+  std::string start_time = std::string(kUnknownTime);
+  std::string complete_time = std::string(kUnknownTime);
   FaultStruct fault;
   bool operator==(const OpResultStruct&) const = default;
   template <class S, class V>
@@ -295,8 +295,8 @@ struct AutonOpResultStruct {
   std::string current_state;
   bool resolved = false;
   std::string execution_unit_ref_list;
-  std::string start_time;
-  std::string complete_time;
+  std::string start_time = std::string(kUnknownTime);
+  std::string complete_time = std::string(kUnknownTime);
   FaultStruct fault;
   std::string operation_performed;  // Install, Update, Uninstall
   bool operator==(const AutonOpResultStruct&) const = default;
