@@ -70,12 +70,14 @@ void NullAcs::stop() {
 }
 
 void NullAcs::onAccept() {
-  while (true) {
+  // One connection per readiness event: the listener is level-triggered, so the loop comes
+  // back for the next one, and Poco's accept never reaches the EAGAIN it would throw for.
+  {
     Poco::Net::StreamSocket socket;
     try {
       socket = listener_.acceptConnection();
     } catch (const Poco::Exception&) {
-      return;  // EAGAIN: accepted everything pending
+      return;  // the client gave up before we accepted
     }
     socket.setBlocking(false);
     socket.setNoDelay(true);

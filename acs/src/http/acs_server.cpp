@@ -12,10 +12,9 @@
 #include <Poco/Process.h>
 #include <Poco/ThreadPool.h>
 
+#include "acs/src/api/api_router.h"
 #include "acs/src/http/request_router.h"
 #include "acs/src/store/store_factory.h"
-
-#include "acs/src/api/api_router.h"
 
 namespace acs::http {
 

@@ -138,9 +138,21 @@ std::string md5Hex(std::string_view text) {
 
 ClientAuthenticator::ClientAuthenticator(std::string username, std::string password,
                                          std::uint64_t cnonce_seed)
-    : username_(std::move(username)), password_(std::move(password)), rng_(cnonce_seed) {}
+    : username_(std::move(username)), password_(std::move(password)), rng_state_(cnonce_seed) {}
 
-std::string ClientAuthenticator::newCnonce() { return randomHex(rng_); }
+std::uint64_t ClientAuthenticator::nextRandom() {
+  std::uint64_t z = (rng_state_ += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+std::string ClientAuthenticator::newCnonce() {
+  char buffer[33];
+  std::snprintf(buffer, sizeof buffer, "%016llx%016llx", static_cast<unsigned long long>(nextRandom()),
+                static_cast<unsigned long long>(nextRandom()));
+  return buffer;
+}
 
 void ClientAuthenticator::reset() {
   scheme_ = Scheme::None;

@@ -61,10 +61,11 @@ class ClientAuthenticator {
  private:
   enum class Scheme { None, Basic, Digest };
   std::string newCnonce();
+  std::uint64_t nextRandom();
 
   std::string username_;
   std::string password_;
-  std::mt19937_64 rng_;
+  std::uint64_t rng_state_;  // splitmix64: a cnonce per connection needs no heavier generator
   Scheme scheme_ = Scheme::None;
   bool sent_since_challenge_ = false;
   bool refused_once_ = false;
