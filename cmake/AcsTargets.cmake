@@ -78,6 +78,12 @@ endif()
 function(_acs_apply_flags target)
   get_target_property(type ${target} TYPE)
   target_compile_options(${target} PRIVATE ${ACS_WARNINGS} $<$<BOOL:${ACS_WERROR}>:-Werror>)
+  # g++ 12 reports maybe-uninitialized false positives from inlined std::string and
+  # std::variant code at -O3 (e.g. cwmp/src/json.cpp in the release preset). The warning
+  # stays visible; it just does not fail the build.
+  if(ACS_WERROR AND CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wno-error=maybe-uninitialized)
+  endif()
   if(ACS_SANITIZER_FLAGS)
     target_compile_options(${target} PRIVATE ${ACS_SANITIZER_FLAGS})
     # A static library cannot carry link flags itself: hand them to whatever links it.
