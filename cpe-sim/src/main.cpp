@@ -75,7 +75,7 @@ int runCommand(const std::vector<std::string>& args) {
   }
   const cpesim::FleetConfig& c = parsed.config;
   std::cerr << "cpe-sim: " << fleet->deviceCount() << " devices -> " << c.acs_url
-            << "; connection requests at " << fleet->connectionRequestUrl("<serial>");
+            << "; connection requests at " << fleet->connectionRequestUrlTemplate("<serial>");
   if (c.metrics_port) std::cerr << "; metrics at http://" << c.metrics_bind << ":" << fleet->metricsPort() << "/metrics";
   if (!c.state_file.empty()) {
     std::cerr << "; state " << (fleet->stateFileExisted() ? "resumed from " : "will be saved to ") << c.state_file;

@@ -71,6 +71,10 @@ class Fleet final : public ConnectionRequestTarget {
   std::uint16_t connectionRequestPort() const { return listener_->port(); }
   std::uint16_t metricsPort() const { return metrics_port_; }
   std::string connectionRequestUrl(const std::string& serial) const { return listener_->urlFor(serial); }
+  // The URL with `placeholder` where the serial number goes, for messages.
+  std::string connectionRequestUrlTemplate(std::string_view placeholder) const {
+    return listener_->urlTemplate(placeholder);
+  }
   CrListenerStats connectionRequestStats() const { return listener_->stats(); }
   std::size_t deviceCount() const { return device_count_; }
   bool stateFileExisted() const { return state_existed_; }

@@ -245,6 +245,28 @@ TEST(FleetSession, StateFileResumesTheFleetWithoutBootstrap) {
   }
 }
 
+TEST(FleetSession, StateOfDevicesNotSimulatedNowIsKept) {
+  TempDir dir;
+  AcsStub stub;
+  FleetConfig config = testFleetConfig(writeTestProfile(dir), stub.url());
+  config.groups[0].serial_pattern = "XY{index:02}";
+  config.state_file = dir.file("fleet.state");
+  const std::string foreign = "OTHER-7\tsome-profile\tstate text kept as it was";
+  std::ofstream(config.state_file) << "cpe-sim-state 1\n" << foreign << "\n";
+  {
+    auto fleet = startFleet(config);
+    ASSERT_TRUE(fleet);
+    ASSERT_TRUE(stub.waitFor([](const auto& all) { return sessionEnded(all, 1); }));
+    EXPECT_EQ(stub.informs()[0].inform()->device_id.serial_number, "XY00");
+    fleet->stop();
+    ASSERT_EQ(fleet->saveState(), "");
+  }
+  std::ifstream saved(config.state_file);
+  std::string content((std::istreambuf_iterator<char>(saved)), std::istreambuf_iterator<char>());
+  EXPECT_NE(content.find(foreign + "\n"), std::string::npos) << content;
+  EXPECT_NE(content.find("XY00\ttest-gateway\t"), std::string::npos) << content;
+}
+
 TEST(FleetSession, DamagedStateFileIsAClearErrorAndIsLeftAlone) {
   TempDir dir;
   AcsStub stub;
