@@ -75,7 +75,7 @@ acs_add_test(acs_api_integration_tests
     ${_acs_api_dir}/test/integration/api_http_test.cpp
     ${_acs_api_dir}/test/integration/acsctl_test.cpp
   INCLUDE ${_acs_api_dir}/test
-  DEPS acs_api acs_store_factory Poco::Net Poco::Foundation)
+  DEPS acs_api acs_store_factory lab_net Poco::Net Poco::Foundation)
 
 if(TARGET acs_api_integration_tests)
   # The acsctl tests run the real binary as a subprocess.
@@ -89,6 +89,6 @@ if(TARGET acs_api_integration_tests)
     ${_acs_api_dir}/test/integration/api_test_server.cpp)
   target_include_directories(acs_api_latency_check PRIVATE ${_acs_api_dir}/test)
   target_link_libraries(acs_api_latency_check PRIVATE
-    acs_api acs_store_factory Poco::Net Poco::Foundation)
+    acs_api acs_store_factory lab_net Poco::Net Poco::Foundation)
   _acs_apply_flags(acs_api_latency_check)
 endif()

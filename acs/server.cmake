@@ -32,7 +32,7 @@ acs_add_library(acs_server_lib
     ${_acs_dir}/src/http/http_connection_requester.cpp
     ${_acs_dir}/src/http/acs_server.cpp
     ${_acs_dir}/src/app/logging.cpp
-  PUBLIC_DEPS acs_core acs_store_factory Poco::Net Poco::Util Poco::Foundation)
+  PUBLIC_DEPS acs_core acs_store_factory lab_net Poco::Net Poco::Util Poco::Foundation)
 
 acs_add_executable(acs_server
   OUTPUT_NAME acs

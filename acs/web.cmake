@@ -45,7 +45,7 @@ acs_add_library(acs_web
 acs_add_test(acs_web_tests
   SOURCES ${_acs_web_dir}/test/web/static_assets_test.cpp
           ${_acs_web_dir}/test/web/static_handler_test.cpp
-  DEPS acs_web Poco::Net
+  DEPS acs_web lab_net Poco::Net
   LABELS unit)
 if(TARGET acs_web_tests)
   # The folder the build embedded: the test compares every file with its embedded copy.

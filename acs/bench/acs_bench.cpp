@@ -11,6 +11,7 @@
 //
 // Output: sessions/s, reply latency p50/p99/max per HTTP exchange for each server, and the
 // ratio ACS / ceiling. Exit status 0 unless a run had errors.
+#include "lab/server_shutdown.h"
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -390,7 +391,7 @@ int main(int argc, char** argv) {
                                  params);
     server.start();
     ceiling = drive(socket.address().port(), opt, "null");
-    server.stopAll(true);
+    lab::stopAndDrain(server, true);
     pool.joinAll();
   }
   print("ceiling (do-nothing Poco)", ceiling);

@@ -1,4 +1,5 @@
 #include "cr_listener.h"
+#include "lab/server_shutdown.h"
 
 #include <condition_variable>
 #include <mutex>
@@ -131,7 +132,7 @@ CrListener::CrListener(std::string username, std::string password)
   impl_->server->start();
 }
 
-CrListener::~CrListener() { impl_->server->stopAll(true); }
+CrListener::~CrListener() { lab::stopAndDrain(*impl_->server, true); }
 
 std::string CrListener::url() const {
   return "http://127.0.0.1:" + std::to_string(impl_->port) + "/cr";

@@ -1,4 +1,5 @@
 #include "acs_stub.h"
+#include "lab/server_shutdown.h"
 
 #include <deque>
 #include <map>
@@ -469,7 +470,7 @@ AcsStub::AcsStub(StubOptions options) : impl_(std::make_unique<Impl>()) {
   impl_->server->start();
 }
 
-AcsStub::~AcsStub() { impl_->server->stopAll(true); }
+AcsStub::~AcsStub() { lab::stopAndDrain(*impl_->server, true); }
 
 std::uint16_t AcsStub::port() const { return impl_->port; }
 std::string AcsStub::cwmpUrl() const {

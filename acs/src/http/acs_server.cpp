@@ -1,4 +1,5 @@
 #include "acs/src/http/acs_server.h"
+#include "lab/server_shutdown.h"
 
 #include <filesystem>
 
@@ -204,24 +205,16 @@ void AcsServer::stop(std::chrono::milliseconds grace) {
   started_ = false;
   auto& log = Poco::Logger::get("acs");
   // 1. Stop accepting; connections in keep-alive close after their current request.
-  if (main_server_) main_server_->stopAll(false);
-  if (cwmp_server_) cwmp_server_->stopAll(false);
-  // 2. Let requests in flight finish, bounded.
-  const auto deadline = std::chrono::steady_clock::now() + grace;
-  auto busy = [&] {
-    int n = 0;
-    if (main_server_) n += main_server_->currentConnections();
-    if (cwmp_server_) n += cwmp_server_->currentConnections();
-    return n;
-  };
-  while (busy() > 0 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (int left = busy(); left > 0) {
+  // 2. Let requests in flight finish, bounded; then abort what is left and wait for the
+  //    worker threads, so none outlives the handlers' state.
+  int left = 0;
+  if (main_server_) left += lab::stopAndDrain(*main_server_, false, grace);
+  if (cwmp_server_) left += lab::stopAndDrain(*cwmp_server_, false, grace);
+  if (left > 0) {
     log.warning("%d connection(s) still open after the shutdown grace period; closing", left);
   }
-  if (main_server_) main_server_->stopAll(true);
-  if (cwmp_server_) cwmp_server_->stopAll(true);
+  if (main_server_) lab::stopAndDrain(*main_server_, true);
+  if (cwmp_server_) lab::stopAndDrain(*cwmp_server_, true);
   // 3. Sessions left half-way (the CPE will retry with a new session): end them so their
   //    leases are free and their sent tasks pending again.
   if (cwmp_) {

@@ -1,4 +1,5 @@
 #include "integration/api_test_server.h"
+#include "lab/server_shutdown.h"
 
 #include <algorithm>
 #include <cctype>
@@ -76,7 +77,7 @@ ApiTestServer::ApiTestServer(ApiTestServerOptions options) {
   server_->start();
 }
 
-ApiTestServer::~ApiTestServer() { server_->stopAll(true); }
+ApiTestServer::~ApiTestServer() { lab::stopAndDrain(*server_, true); }
 
 HttpResult ApiTestServer::request(const std::string& method, const std::string& target,
                                   const std::string& body,

@@ -1,6 +1,7 @@
 // HttpConnectionRequester against a real HTTP listener on loopback that plays the CPE's
 // connection-request endpoint (checklist 9.1): Digest-authenticated GET, 200/204 accepted,
 // failures reported with a reason (wrong credentials, busy CPE, offline, timeout).
+#include "lab/server_shutdown.h"
 #include <atomic>
 #include <thread>
 
@@ -23,7 +24,7 @@ namespace {
 
 // The CPE side: answers GET /cr/<serial> per `mode`, checking Digest credentials with the
 // ACS's own authenticator configured as the CPE would be. The handlers share the endpoint's
-// state through a shared_ptr, since Poco may still run one after stopAll().
+// state through a shared_ptr; the destructor waits for handlers still running.
 class CrEndpoint {
  public:
   enum class Mode { Digest, Basic, NoAuth, Busy, Slow };
@@ -44,7 +45,7 @@ class CrEndpoint {
     server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(state_), socket_, params);
     server_->start();
   }
-  ~CrEndpoint() { server_->stopAll(true); }
+  ~CrEndpoint() { lab::stopAndDrain(*server_, true); }
 
   std::string url(const std::string& serial) const {
     return "http://127.0.0.1:" + std::to_string(socket_.address().port()) + "/cr/" + serial;

@@ -1,4 +1,5 @@
 #include "web/static_handler.h"
+#include "lab/server_shutdown.h"
 
 #include <istream>
 #include <iterator>
@@ -126,7 +127,7 @@ class StaticHandlerHttpTest : public ::testing::Test {
     server_->start();
     port_ = socket.address().port();
   }
-  void TearDown() override { server_->stopAll(true); }
+  void TearDown() override { lab::stopAndDrain(*server_, true); }
 
   struct Reply {
     int status = 0;

@@ -1,4 +1,5 @@
 #include "fleet/fleet.h"
+#include "lab/server_shutdown.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -379,7 +380,7 @@ void Fleet::stop() {
   }
   running_ = false;
   if (metrics_server_) {
-    metrics_server_->stopAll(true);
+    lab::stopAndDrain(*metrics_server_, true);
     metrics_server_.reset();
   }
   if (summary_thread_.joinable()) {

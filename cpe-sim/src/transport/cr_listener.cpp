@@ -1,4 +1,5 @@
 #include "transport/cr_listener.h"
+#include "lab/server_shutdown.h"
 
 #include <Poco/Exception.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -88,7 +89,7 @@ void ConnectionRequestListener::start() {
 
 void ConnectionRequestListener::stop() {
   if (server_) {
-    server_->stopAll(true);
+    lab::stopAndDrain(*server_, true);
     server_.reset();
   }
 }

@@ -1,4 +1,5 @@
 #include "test/integration/acs_stub.h"
+#include "lab/server_shutdown.h"
 
 #include <Poco/Base64Decoder.h>
 #include <Poco/DigestEngine.h>
@@ -124,7 +125,7 @@ AcsStub::AcsStub(Options options) : options_(std::move(options)) {
   server_->start();
 }
 
-AcsStub::~AcsStub() { server_->stopAll(true); }
+AcsStub::~AcsStub() { lab::stopAndDrain(*server_, true); }
 
 std::string AcsStub::url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/acs"; }
 

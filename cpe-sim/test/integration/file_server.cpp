@@ -1,4 +1,5 @@
 #include "test/integration/file_server.h"
+#include "lab/server_shutdown.h"
 
 #include <Poco/Net/HTTPBasicCredentials.h>
 #include <Poco/Net/HTTPRequestHandler.h>
@@ -57,7 +58,7 @@ FileServer::FileServer(std::string username, std::string password)
   server_->start();
 }
 
-FileServer::~FileServer() { server_->stopAll(true); }
+FileServer::~FileServer() { lab::stopAndDrain(*server_, true); }
 
 std::string FileServer::url(const std::string& path) const {
   return "http://127.0.0.1:" + std::to_string(port_) + path;
