@@ -54,6 +54,8 @@ class Trigger {
   virtual std::string describe() const = 0;
 };
 
+struct CpeTarget;  // cpe_harness.h
+
 struct RunConfig {
   std::string acs_url;               // ACS mode: the ACS's CWMP URL
   std::shared_ptr<Trigger> trigger;  // null: trigger cases are skipped
@@ -61,6 +63,7 @@ struct RunConfig {
   std::string cpe_password;
   std::string run_tag;  // distinguishes devices of one run from earlier runs
   std::chrono::milliseconds timeout{5000};
+  std::shared_ptr<CpeTarget> cpe;  // CPE mode: the harness's ACS side and what it learnt
 };
 
 class CaseContext;

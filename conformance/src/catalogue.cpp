@@ -1,9 +1,15 @@
 #include "catalogue.h"
 
+#include "cpe_harness.h"
+
 namespace conformance {
 
 const std::vector<Case>& catalogue() {
-  static const std::vector<Case> cases = acsCases();
+  static const std::vector<Case> cases = [] {
+    std::vector<Case> all = acsCases();
+    for (Case& c : cpeCases()) all.push_back(std::move(c));
+    return all;
+  }();
   return cases;
 }
 

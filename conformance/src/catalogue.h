@@ -11,7 +11,7 @@ namespace conformance {
 // The ACS-mode cases (the harness plays CPEs), in catalogue order.
 std::vector<Case> acsCases();
 
-// The whole catalogue, built once.
+// The whole catalogue (ACS-mode cases, then CPE-mode cases: cpe_harness.h), built once.
 const std::vector<Case>& catalogue();
 
 // Cases whose id matches `pattern` (glob with '*' and '?'; "" matches all) and side.

@@ -248,8 +248,13 @@ std::string markdownReport(const RunReport& report) {
   std::ostringstream os;
   os << "# Conformance run (" << sideName(report.side) << " mode)\n\n";
   os << "- Target: `" << report.target << "`\n";
-  os << "- Trigger: "
-     << (report.trigger.empty() ? "none (cases needing one are skipped)" : report.trigger) << "\n";
+  if (report.side == Side::Acs) {
+    os << "- Trigger: "
+       << (report.trigger.empty() ? "none (cases needing one are skipped)" : report.trigger)
+       << "\n";
+  } else {
+    os << "- The harness played the ACS at the target URL.\n";
+  }
   os << "- Started: " << report.started << "\n";
   os << "- Cases: " << report.results.size() << ", passed " << report.count(Outcome::Pass)
      << ", failed " << report.count(Outcome::Fail) << ", skipped " << report.count(Outcome::Skip)

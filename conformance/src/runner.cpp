@@ -1,5 +1,7 @@
 #include "runner.h"
 
+#include "cpe_harness.h"
+
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -37,7 +39,7 @@ RunReport runCases(Side side, const std::vector<const Case*>& cases, const RunCo
                    const std::function<void(const CaseResult&)>& progress) {
   RunReport report;
   report.side = side;
-  report.target = config.acs_url;
+  report.target = config.cpe ? config.cpe->acs->url() : config.acs_url;
   report.trigger = config.trigger ? config.trigger->describe() : "";
   report.started = utcNow();
   for (const Case* c : cases) {

@@ -732,6 +732,11 @@ bool Device::completeTransfer(const Profile& profile, const TransferJob& job,
   TransferJob mine = *it;
   transfers_.erase(it);
   if (fault_code == 0 && mine.deadline && complete > *mine.deadline) fault_code = 9020;
+  if (const Quirks* q = profile.quirksFor(index_);
+      q != nullptr && q->hasDefect("transfer-failure-hidden")) {
+    fault_code = 0;
+    fault_string.clear();
+  }
   Completion c;
   c.is_download = mine.is_download;
   c.scheduled = mine.scheduled;

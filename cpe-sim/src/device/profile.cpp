@@ -422,7 +422,15 @@ bool Quirks::any() const {
          soap_enc_prefix != d.soap_enc_prefix || cwmp_prefix != d.cwmp_prefix || omit_value_types ||
          array_count_delta != 0 || zero_pad_array_counts || ns.has_value() ||
          transfer_bytes_per_second != 0 || download_fault != 0 || upload_fault != 0 ||
-         !rpc_faults.empty() || !extra_events.empty() || !omitted_events.empty();
+         !rpc_faults.empty() || !extra_events.empty() || !omitted_events.empty() ||
+         !defects.empty();
+}
+
+bool Quirks::hasDefect(std::string_view name) const {
+  for (const auto& d : defects) {
+    if (d == name) return true;
+  }
+  return false;
 }
 
 cwmp::EncodeOptions Quirks::encodeOptions() const {

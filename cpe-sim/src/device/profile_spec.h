@@ -17,6 +17,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "cwmp/codec.h"
@@ -142,8 +143,13 @@ struct Quirks {
   std::vector<RpcFaultQuirk> rpc_faults;    // answer these methods with a fault
   std::vector<std::string> extra_events;    // added to every Inform (e.g. "X 00D09E Foo")
   std::vector<std::string> omitted_events;  // removed from every Inform (e.g. "M Reboot")
+  // Protocol defects (model and session), one per rule the conformance harness checks in
+  // CPE mode; each lets a conformance case prove it fails against a broken device. Names:
+  // kProtocolDefects in quirks/quirks.cpp.
+  std::vector<std::string> defects;
 
   bool any() const;
+  bool hasDefect(std::string_view name) const;
   // Encode options matching the SOAP entries; views into this object.
   cwmp::EncodeOptions encodeOptions() const;
 };

@@ -29,11 +29,12 @@ bool isActive(std::int32_t n) { return n == 2 || n == 5 || n == 6; }
 class Rpc {
  public:
   Rpc(Device& d, const Profile& p, TimePoint now, SessionEffects& effects)
-      : d_(d), p_(p), now_(now), effects_(effects) {}
+      : d_(d), p_(p), now_(now), effects_(effects), quirks_(p.quirksFor(d.index())) {}
 
   cwmp::Body operator()(const cwmp::GetRPCMethods&) {
     cwmp::GetRPCMethodsResponse r;
     r.method_list = p_.rpcMethods();
+    if (defect("rpc-list-incomplete")) std::erase(r.method_list, "Download");
     return r;
   }
 
@@ -42,6 +43,7 @@ class Rpc {
     for (const auto& name : req.parameter_names) {
       auto ref = name.empty() ? std::optional<NodeRef>(DeviceAccess::root(p_))
                               : DeviceAccess::resolve(d_, p_, name);
+      if (!ref && defect("gpv-unknown-no-fault")) continue;
       if (!ref) return fault(9005, "Invalid parameter name: " + name);
       DeviceAccess::walk(d_, p_, *ref, [&](const NodeRef& n) {
         if (n.kind == NodeKind::Parameter) {
@@ -55,6 +57,7 @@ class Rpc {
   cwmp::Body operator()(const cwmp::SetParameterValues& req) {
     std::vector<cwmp::SetParameterValuesFault> faults;
     std::vector<NodeRef> targets;
+    std::vector<std::size_t> target_index;  // position of each target in the request
     std::set<std::string_view> seen;
     for (const auto& pv : req.parameter_list) {
       if (!seen.insert(pv.name).second) {
@@ -76,20 +79,33 @@ class Rpc {
         faults.push_back(cwmp::SetParameterValuesFault{pv.name, code, reason});
       } else {
         targets.push_back(std::move(*ref));
+        target_index.push_back(static_cast<std::size_t>(&pv - req.parameter_list.data()));
       }
     }
     if (!faults.empty()) {
+      if (defect("spv-not-atomic")) apply(req, targets, target_index);
+      if (defect("parameter-key-on-fault")) DeviceAccess::setParameterKey(d_, req.parameter_key);
       // All or nothing: nothing is applied and the ParameterKey stays (A.3.2.1).
       auto f = cwmp::makeFault(9003);
-      f.set_parameter_values_fault = std::move(faults);
+      if (!defect("spv-no-parameter-faults")) f.set_parameter_values_fault = std::move(faults);
       return f;
     }
+    std::int32_t status = apply(req, targets, target_index);
+    setParameterKey(req.parameter_key);
+    cwmp::SetParameterValuesResponse r;
+    r.status = status;
+    return r;
+  }
+
+  // Stores the SPV values of `targets` (request positions `index`); returns the SPV Status.
+  std::int32_t apply(const cwmp::SetParameterValues& req, const std::vector<NodeRef>& targets,
+                     const std::vector<std::size_t>& index) {
     std::int32_t status = 0;
     const auto url_node = p_.model().wellKnown().url;
     for (std::size_t i = 0; i < targets.size(); ++i) {
       const auto& ref = targets[i];
       const auto& info = DeviceAccess::info(p_, ref);
-      std::string_view text = req.parameter_list[i].value;
+      std::string_view text = req.parameter_list[index[i]].value;
       if (info.type != cwmp::ValueType::String) text = trimXml(text);
       if (ref.node != kNoNode && ref.node == url_node &&
           DeviceAccess::value(d_, p_, ref, now_) != text) {
@@ -98,12 +114,10 @@ class Rpc {
       store(ref, std::string(text));
       // Changes the ACS makes are not reported back to it (checklist 10.1).
       DeviceAccess::forgetChange(d_, ref.key);
+      if (defect("notify-acs-change")) DeviceAccess::noteChange(d_, p_, ref);
       if (info.reboot_required) status = 1;
     }
-    DeviceAccess::setParameterKey(d_, req.parameter_key);
-    cwmp::SetParameterValuesResponse r;
-    r.status = status;
-    return r;
+    return status;
   }
 
   cwmp::Body operator()(const cwmp::GetParameterNames& req) {
@@ -131,7 +145,7 @@ class Rpc {
       r.parameter_list.push_back(info(*ref));
       return r;
     }
-    if (req.next_level) {
+    if (req.next_level && !defect("gpn-next-level-ignored")) {
       for (const auto& c : DeviceAccess::children(d_, p_, *ref))
         r.parameter_list.push_back(info(c));
     } else {
@@ -195,8 +209,9 @@ class Rpc {
         std::optional<std::uint8_t> notify;
         if (s.notification_change) {
           ActiveNotify an = DeviceAccess::info(p_, n).active_notify;
-          bool refused = (an == ActiveNotify::ForceEnabled && s.notification != 2) ||
-                         (an == ActiveNotify::CanDeny && isActive(s.notification));
+          bool refused = ((an == ActiveNotify::ForceEnabled && s.notification != 2) ||
+                          (an == ActiveNotify::CanDeny && isActive(s.notification))) &&
+                         !defect("spa-no-deny");
           if (refused && !partial) {
             denied = 9009;
             denied_name = n.name;
@@ -212,6 +227,7 @@ class Rpc {
         return fault(9009, "Notification request rejected for " + denied_name);
       }
     }
+    if (defect("spa-ignored")) return cwmp::SetParameterAttributesResponse{};
     for (const auto& c : plan)
       DeviceAccess::setAttributes(d_, p_, c.ref, c.notification, c.subscriber);
     return cwmp::SetParameterAttributesResponse{};
@@ -236,7 +252,7 @@ class Rpc {
     }
     auto number = DeviceAccess::addInstance(d_, p_, *ref);
     if (!number) return fault(9004, number.error().message);
-    DeviceAccess::setParameterKey(d_, req.parameter_key);
+    setParameterKey(req.parameter_key);
     cwmp::AddObjectResponse r;
     r.instance_number = *number;
     r.status = 0;
@@ -252,8 +268,8 @@ class Rpc {
     if (!DeviceAccess::writable(p_, *ref)) {
       return fault(9005, req.object_name + " does not allow DeleteObject");
     }
-    DeviceAccess::deleteInstance(d_, p_, *ref);
-    DeviceAccess::setParameterKey(d_, req.parameter_key);
+    if (!defect("delete-object-ignored")) DeviceAccess::deleteInstance(d_, p_, *ref);
+    setParameterKey(req.parameter_key);
     return cwmp::DeleteObjectResponse{};
   }
 
@@ -268,7 +284,7 @@ class Rpc {
   }
 
   cwmp::Body operator()(const cwmp::Download& req) {
-    if (!isDownloadFileType(req.file_type)) {
+    if (!isDownloadFileType(req.file_type) && !defect("file-type-unchecked")) {
       return fault(9003, "Unsupported FileType '" + req.file_type + "'");
     }
     if (auto f = checkUrl(req.url)) return *f;
@@ -408,6 +424,13 @@ class Rpc {
   }
 
  private:
+  bool defect(std::string_view name) const {
+    return quirks_ != nullptr && quirks_->hasDefect(name);
+  }
+  void setParameterKey(const std::string& key) {
+    if (!defect("parameter-key-ignored")) DeviceAccess::setParameterKey(d_, key);
+  }
+
   void store(const NodeRef& ref, std::string value) {
     // Keep only what differs from the profile: a value equal to the template's literal
     // default (not generated, no placeholders) is not stored.
@@ -428,6 +451,7 @@ class Rpc {
     auto scheme = urlScheme(url);
     if (!scheme) return fault(9003, "URL '" + url + "' is not an absolute URL");
     const auto& allowed = p_.transfers().schemes;
+    if (defect("transfer-scheme-unchecked")) return std::nullopt;
     if (std::find(allowed.begin(), allowed.end(), *scheme) == allowed.end()) {
       return fault(9013, "Unsupported protocol for file transfer: " + *scheme);
     }
@@ -457,6 +481,7 @@ class Rpc {
   const Profile& p_;
   TimePoint now_;
   SessionEffects& effects_;
+  const Quirks* quirks_;
 };
 
 }  // namespace

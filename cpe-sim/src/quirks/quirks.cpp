@@ -52,11 +52,42 @@ std::string bad(std::string_view name, std::string_view value, std::string_view 
 
 }  // namespace
 
+const std::vector<std::string_view>& protocolDefects() {
+  // Each breaks one rule the conformance harness checks in CPE mode (conformance/README.md).
+  static const std::vector<std::string_view> kProtocolDefects = {
+      "inform-max-envelopes",    // Inform MaxEnvelopes 2 instead of 1
+      "omit-forced-parameter",   // Inform lacks ManagementServer.ParameterKey
+      "deviceid-mismatch",       // Inform SerialNumber differs from DeviceInfo.SerialNumber
+      "retry-count-frozen",      // Inform RetryCount stays 0 after failed sessions
+      "duplicate-event",         // the Inform's first event appears twice
+      "no-empty-post",           // an empty SOAP envelope instead of the empty POST
+      "id-not-echoed",           // responses carry a new cwmp:ID
+      "post-after-204",          // one more empty POST after the ACS's 204
+      "hold-requests-ignored",   // sends its requests although HoldRequests is true
+      "unknown-method-dropped",  // an unknown ACS method fails the session instead of 9000
+      "rpc-list-incomplete",     // GetRPCMethods leaves out Download
+      "gpv-unknown-no-fault",    // GPV skips unknown names instead of 9005
+      "spv-not-atomic",          // SPV applies the valid parameters of a faulty request
+      "spv-no-parameter-faults", // SPV 9003 without SetParameterValuesFault entries
+      "parameter-key-ignored",   // SPV/AddObject/DeleteObject leave the ParameterKey alone
+      "parameter-key-on-fault",  // a faulty SPV still sets the ParameterKey
+      "gpn-next-level-ignored",  // GPN NextLevel true lists the whole subtree
+      "spa-ignored",             // SPA answers but stores nothing
+      "notify-acs-change",       // SPV by the ACS raises 4 VALUE CHANGE
+      "delete-object-ignored",   // DeleteObject answers but keeps the instance
+      "transfer-failure-hidden", // a failed transfer is reported with FaultCode 0
+      "spa-no-deny",             // SPA accepts Notification values a parameter must refuse
+      "transfer-scheme-unchecked",  // Download accepts URL schemes the device cannot fetch
+      "file-type-unchecked",     // Download accepts any FileType
+  };
+  return kProtocolDefects;
+}
+
 std::string_view quirkNames() {
   return "reply_delay_ms, drop_connection_after, stall_after, xml_declaration, soap_env_prefix, "
          "soap_enc_prefix, cwmp_prefix, namespace, omit_value_types, array_count_delta, "
          "zero_pad_array_counts, transfer_bytes_per_second, download_fault, upload_fault, "
-         "rpc_fault, extra_event, omit_event";
+         "rpc_fault, extra_event, omit_event, defect";
 }
 
 std::optional<std::string> applyQuirkShare(Quirks& quirks, std::string_view value) {
@@ -138,6 +169,20 @@ std::optional<std::string> applyQuirk(Quirks& quirks, std::string_view assignmen
     if (c2 != std::string_view::npos) q.message = std::string(rest.substr(c2 + 1));
     quirks.rpc_faults.push_back(std::move(q));
     return std::nullopt;
+  }
+  if (name == "defect") {
+    for (std::string_view known : protocolDefects()) {
+      if (known == value) {
+        quirks.defects.emplace_back(value);
+        return std::nullopt;
+      }
+    }
+    std::string list;
+    for (std::string_view known : protocolDefects()) {
+      if (!list.empty()) list += ", ";
+      list += known;
+    }
+    return bad(name, value, "a known protocol defect (" + list + ")");
   }
   if (name == "extra_event" || name == "omit_event") {
     if (value.empty() || value.size() > 64) return bad(name, value, "an event code of 1..64 characters");

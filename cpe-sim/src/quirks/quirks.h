@@ -19,6 +19,7 @@
 //   download_fault=C, upload_fault=C   report fault C for every transfer
 //   rpc_fault=Method:Code[:message]    answer Method with a fault (repeatable)
 //   extra_event="X 00D09E Foo", omit_event="M Reboot"    non-standard event combinations
+//   defect=NAME                 break one protocol rule (repeatable; protocolDefects())
 //
 //   Quirks q;
 //   if (auto error = applyQuirk(q, "reply_delay_ms=250")) fail(*error);
@@ -30,6 +31,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "cwmp/codec.h"
 #include "device/device_model.h"
@@ -41,6 +43,9 @@ namespace cpesim {
 std::optional<std::string> applyQuirk(Quirks& quirks, std::string_view assignment);
 // Parses a `--quirk-share` value in [0, 1].
 std::optional<std::string> applyQuirkShare(Quirks& quirks, std::string_view value);
+// The names `defect=` accepts: protocol rules the model and session break on purpose, so
+// the conformance harness's CPE-mode cases can prove they catch a broken device.
+const std::vector<std::string_view>& protocolDefects();
 // The quirk names, for --help.
 std::string_view quirkNames();
 

@@ -83,5 +83,25 @@ TEST(WireQuirks, TranslatesQuirksIntoWireBehaviour) {
   EXPECT_FALSE(none.stallsBefore(100));
 }
 
+TEST(ApplyQuirk, DefectTakesOnlyKnownProtocolDefects) {
+  Quirks q;
+  EXPECT_FALSE(q.any());
+  EXPECT_FALSE(applyQuirk(q, "defect=spv-not-atomic"));
+  EXPECT_FALSE(applyQuirk(q, "defect = id-not-echoed"));
+  EXPECT_TRUE(q.any());
+  EXPECT_TRUE(q.hasDefect("spv-not-atomic"));
+  EXPECT_TRUE(q.hasDefect("id-not-echoed"));
+  EXPECT_FALSE(q.hasDefect("spa-ignored"));
+  auto error = applyQuirk(q, "defect=be-nice");
+  ASSERT_TRUE(error);
+  EXPECT_NE(error->find("be-nice"), std::string::npos) << *error;
+  EXPECT_NE(error->find("spv-not-atomic"), std::string::npos) << *error;  // lists the known ones
+  EXPECT_EQ(q.defects.size(), 2u);
+  for (std::string_view d : protocolDefects()) {
+    Quirks one;
+    EXPECT_FALSE(applyQuirk(one, "defect=" + std::string(d))) << d;
+  }
+}
+
 }  // namespace
 }  // namespace cpesim

@@ -72,11 +72,20 @@ cwmp::Envelope CpeSession::start(TimePoint now) {
   cwmp::Inform inform;
   inform.device_id = profile_.deviceId(device_.index());
   inform.event = inform_.events;
-  inform.max_envelopes = 1;
+  inform.max_envelopes = defect("inform-max-envelopes") ? 2 : 1;
   inform.current_time =
       cwmp::formatDateTime(std::chrono::time_point_cast<std::chrono::seconds>(now));
-  inform.retry_count = device_.retryCount();
+  inform.retry_count = defect("retry-count-frozen") ? 0 : device_.retryCount();
   inform.parameter_list = inform_.parameters;
+  if (defect("omit-forced-parameter")) {
+    std::erase_if(inform.parameter_list, [](const cwmp::ParameterValueStruct& p) {
+      return p.name.ends_with(".ManagementServer.ParameterKey");
+    });
+  }
+  if (defect("deviceid-mismatch")) inform.device_id.serial_number += "-X";
+  if (defect("duplicate-event") && !inform.event.empty()) {
+    inform.event.push_back(inform.event.front());
+  }
   cwmp::Envelope e = envelope(std::move(inform), device_.nextMessageId());
   const CwmpSettings& s = profile_.cwmp();
   if (s.session_timeout) e.header.session_timeout = *s.session_timeout;
@@ -108,7 +117,9 @@ Step CpeSession::nextOwnRequestOrEmptyPost() {
   }
   // Nothing to ask (or held): the empty POST hands the session to the ACS (3.1.6).
   state_ = State::AwaitAcsMessage;
-  return Step{};
+  Step s;
+  if (defect("no-empty-post")) s.to_send = envelope(cwmp::EmptyBody{}, device_.nextMessageId());
+  return s;
 }
 
 Step CpeSession::answer(const cwmp::Envelope& request, TimePoint now) {
@@ -127,8 +138,14 @@ Step CpeSession::answer(const cwmp::Envelope& request, TimePoint now) {
   if (std::holds_alternative<cwmp::Fault>(body)) ++faults_sent_;
   state_ = State::AwaitAcsMessage;
   Step s;
-  s.to_send = envelope(std::move(body), request.header.id);
+  s.to_send = envelope(std::move(body),
+                       defect("id-not-echoed") ? device_.nextMessageId() : request.header.id);
   return s;
+}
+
+bool CpeSession::defect(std::string_view name) const {
+  const Quirks* q = profile_.quirksFor(device_.index());
+  return q != nullptr && q->hasDefect(name);
 }
 
 Step CpeSession::onResponse(int http_status, std::optional<cwmp::Envelope> reply, TimePoint now) {
@@ -155,6 +172,10 @@ Step CpeSession::onResponse(int http_status, std::optional<cwmp::Envelope> reply
     // the device still owes go out now (checklist 3.2.1).
     hold_requests_ = false;
     if (!own_requests_.empty()) return nextOwnRequestOrEmptyPost();
+    if (defect("post-after-204") && !posted_after_end_) {
+      posted_after_end_ = true;
+      return Step{};
+    }
     state_ = State::Done;
     Step s;
     s.done = true;
@@ -162,7 +183,7 @@ Step CpeSession::onResponse(int http_status, std::optional<cwmp::Envelope> reply
   }
   const cwmp::Envelope& env = *reply;
   // HoldRequests holds until an ACS envelope comes without it or with false (2.2).
-  hold_requests_ = env.header.hold_requests.value_or(false);
+  hold_requests_ = env.header.hold_requests.value_or(false) && !defect("hold-requests-ignored");
   switch (state_) {
     case State::AwaitInformResponse: {
       if (!std::holds_alternative<cwmp::InformResponse>(env.body)) {
@@ -219,7 +240,7 @@ Step CpeSession::onUndecodable(int http_status, const cwmp::Error& error, TimePo
   if (http_status != 200) {
     return fail("the ACS answered with HTTP status " + std::to_string(http_status));
   }
-  if (state_ != State::AwaitAcsMessage) {
+  if (state_ != State::AwaitAcsMessage || defect("unknown-method-dropped")) {
     return fail("the ACS reply did not decode: " + error.message);
   }
   // An ACS request the device cannot read: answer with the matching fault (9000 for an

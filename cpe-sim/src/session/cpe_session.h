@@ -123,6 +123,8 @@ class CpeSession {
   Step nextOwnRequestOrEmptyPost();
   Step answer(const cwmp::Envelope& request, TimePoint now);
   cwmp::Envelope envelope(cwmp::Body body, std::optional<std::string> id) const;
+  // True when the device's quirks switch on protocol defect `name` (quirks/quirks.h).
+  bool defect(std::string_view name) const;
 
   Device& device_;
   const Profile& profile_;
@@ -138,6 +140,7 @@ class CpeSession {
   std::uint32_t rpcs_answered_ = 0;
   std::uint32_t faults_sent_ = 0;
   bool finished_ = false;
+  bool posted_after_end_ = false;  // defect post-after-204: the extra empty POST went out
 };
 
 }  // namespace cpesim

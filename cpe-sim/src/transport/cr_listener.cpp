@@ -31,7 +31,8 @@ class CrHandler : public Poco::Net::HTTPRequestHandler {
       ConnectionRequestListener::Reply reply = listener_.handle(
           request.getMethod(), request.getURI(),
           request.has("Authorization") ? request.get("Authorization") : std::string());
-      response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+      response.setStatusAndReason(
+          static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
       if (!reply.www_authenticate.empty()) response.set("WWW-Authenticate", reply.www_authenticate);
       response.setContentLength(0);
       response.send().flush();
