@@ -86,7 +86,7 @@ TEST(ScenarioSchema, ReportsEveryProblemOfAFileWithFileLineAndColumn) {
   EXPECT_FALSE(result.scenario.has_value());
   const std::vector<std::string> expected = {
       path + ":3:24: acs.embedded.database: unknown value 'mysql' (expected one of: sqlite, postgresql)",
-      path + ":7:5: fleets[0]: unknown key 'colour' (expected one of: count, name, profile, quirks, serial)",
+      path + ":7:5: fleets[0]: unknown key 'colour' (expected one of: count, max_in_flight, name, profile, quirks, serial)",
       path + ":6:12: fleets[0].count: -5 is out of range [1, 1000000]",
       path + ":9:23: phases[0].sleep.duration: expected a duration such as 250ms, 30s, 5m or 1h, got 'soon'",
   };

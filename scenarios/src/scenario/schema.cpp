@@ -352,7 +352,7 @@ void parseAcs(Checker& c, const YAML::Node& node, AcsSpec& acs) {
     }
   }
   acs.mode = AcsMode::kEmbedded;
-  if (!c.expectMap(*embedded, "acs.embedded", {"database", "postgresql_url"})) return;
+  if (!c.expectMap(*embedded, "acs.embedded", {"database", "postgresql_url", "nodes"})) return;
   if (auto db = c.choice<DatabaseKind>(*embedded, "acs.embedded", "database", true,
                                        {{"sqlite", DatabaseKind::kSqlite},
                                         {"postgresql", DatabaseKind::kPostgresql}})) {
@@ -373,6 +373,10 @@ void parseAcs(Checker& c, const YAML::Node& node, AcsSpec& acs) {
     c.error((*embedded)["postgresql_url"],
             "acs.embedded.postgresql_url: only allowed with database: postgresql");
   }
+  acs.nodes = c.integer(*embedded, "acs.embedded", "nodes", false, 1, 8).value_or(1);
+  if (acs.nodes > 1 && acs.database != DatabaseKind::kPostgresql) {
+    c.error((*embedded)["nodes"], "acs.embedded.nodes: several ACS processes need database: postgresql (they share it)");
+  }
 }
 
 void parseFleets(Checker& c, const YAML::Node& node, std::vector<FleetSpec>& fleets) {
@@ -384,7 +388,7 @@ void parseFleets(Checker& c, const YAML::Node& node, std::vector<FleetSpec>& fle
   for (std::size_t i = 0; i < node.size(); ++i) {
     const YAML::Node f = node[i];
     const std::string where = "fleets[" + std::to_string(i) + "]";
-    if (!c.expectMap(f, where, {"name", "profile", "count", "serial", "quirks"})) continue;
+    if (!c.expectMap(f, where, {"name", "profile", "count", "serial", "quirks", "max_in_flight"})) continue;
     FleetSpec fleet;
     fleet.name = c.string(f, where, "name", false).value_or("fleet" + std::to_string(i));
     if (!names.insert(fleet.name).second) {
@@ -392,6 +396,7 @@ void parseFleets(Checker& c, const YAML::Node& node, std::vector<FleetSpec>& fle
     }
     fleet.profile = c.string(f, where, "profile", true).value_or("");
     fleet.count = c.integer(f, where, "count", true, 1, 1'000'000).value_or(0);
+    fleet.max_in_flight = c.integer(f, where, "max_in_flight", false, 1, 100'000).value_or(2000);
     fleet.serial_pattern = c.string(f, where, "serial", false).value_or(fleet.name + "-{index}");
     if (fleet.serial_pattern.find("{index}") == std::string::npos) {
       c.error(f["serial"], where + ".serial: must contain {index} so every device gets its own serial");
@@ -427,10 +432,10 @@ const std::map<PhaseKind, std::set<std::string>>& phaseKeys() {
       {PhaseKind::kBootStorm, {"fleet", "share", "window", "event", "timeout"}},
       {PhaseKind::kPeriodic, {"fleet", "share", "interval", "jitter", "duration"}},
       {PhaseKind::kTasks,
-       {"fleet", "share", "task_type", "parameters", "connection_request", "rate", "timeout"}},
+       {"fleet", "share", "filter", "task_type", "parameters", "connection_request", "rate", "timeout"}},
       {PhaseKind::kFirmwareRollout,
        {"fleet", "share", "file", "waves", "fail_share", "timeout"}},
-      {PhaseKind::kConnectionRequests, {"fleet", "share", "rate"}},
+      {PhaseKind::kConnectionRequests, {"fleet", "share", "filter", "rate"}},
       {PhaseKind::kFaults, {"fleet", "share", "action", "quirk"}},
       {PhaseKind::kWaitUntil, {"condition", "timeout"}},
       {PhaseKind::kSleep, {"duration"}},
@@ -481,6 +486,27 @@ void parsePhase(Checker& c, const YAML::Node& node, const std::string& where,
     phase.fleet = *fleet;
   }
   phase.share = c.number(body, pwhere, "share", false, 0.0, 1.0, true).value_or(1.0);
+  if (const auto filter = Checker::child(body, "filter")) {
+    // The ACS's device filters (GET /api/devices query parameters), as a mapping of scalars.
+    static const std::set<std::string> kFilters = {"online", "oui", "product_class", "software_version",
+                                                   "tag", "param", "value", "q"};
+    if (c.expectMap(*filter, pwhere + ".filter", kFilters)) {
+      for (const auto& entry : *filter) {
+        const std::string name = entry.first.Scalar();
+        if (!entry.second.IsScalar() || entry.second.Scalar().empty()) {
+          c.error(entry.second, pwhere + ".filter." + name + ": expected a non-empty value");
+          continue;
+        }
+        phase.filter.emplace_back(name, entry.second.Scalar());
+      }
+      const bool has_param = Checker::child(*filter, "param").has_value();
+      const bool has_value = Checker::child(*filter, "value").has_value();
+      if (has_param != has_value) {
+        c.error(*filter, pwhere + ".filter: 'param' and 'value' go together");
+      }
+      if (filter->size() == 0) c.error(*filter, pwhere + ".filter: expected at least one filter");
+    }
+  }
   phase.timeout_s = c.duration(body, pwhere, "timeout", false, true).value_or(0.0);
 
   switch (*kind) {

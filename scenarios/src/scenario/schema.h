@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace scenario {
@@ -38,6 +39,9 @@ struct AcsSpec {
   // kEmbedded
   DatabaseKind database = DatabaseKind::kSqlite;
   std::string postgresql_url;  // required when database is postgresql
+  // ACS processes started on the one database (> 1 only with postgresql): the devices are
+  // split between them and the runner's REST requests alternate.
+  std::int64_t nodes = 1;
 };
 
 struct QuirkShare {
@@ -51,6 +55,9 @@ struct FleetSpec {
   std::int64_t count = 0;
   std::string serial_pattern;  // contains {index}
   std::vector<QuirkShare> quirks;
+  // Sessions the simulator runs at once for this fleet (the rest wait their turn, as
+  // cpe-sim --max-sessions); default 2000.
+  std::int64_t max_in_flight = 2000;
 };
 
 enum class PhaseKind {
@@ -78,6 +85,10 @@ struct Phase {
   int column = 0;
   std::string fleet;           // optional: restrict to one fleet (empty: all fleets)
   double share = 1.0;          // fraction of the selected devices, (0, 1]
+  // tasks, connection_requests: only devices the ACS lists for these GET /api/devices query
+  // parameters (online, oui, product_class, software_version, tag, param + value, q); the
+  // share is then taken of those. Empty: no filter.
+  std::vector<std::pair<std::string, std::string>> filter;
   double duration_s = 0.0;     // sleep, periodic; window for boot_storm
   double timeout_s = 0.0;      // wait_until, firmware_rollout, tasks (0: none given)
   // boot_storm
