@@ -75,7 +75,8 @@ Devices (repeat --profile for several device types; the flags after a --profile 
                            stall_after, xml_declaration, soap_env_prefix, soap_enc_prefix,
                            cwmp_prefix, namespace, omit_value_types, array_count_delta,
                            zero_pad_array_counts, transfer_bytes_per_second, download_fault,
-                           upload_fault, rpc_fault=Method:Code[:msg], extra_event, omit_event
+                           upload_fault, rpc_fault=Method:Code[:msg], extra_event, omit_event,
+                           defect=NAME (one broken protocol rule; names in cpe-sim/README.md)
   --quirk-share X          fraction of the profile's devices that have the quirks (0..1)
 
 ACS and sessions:
