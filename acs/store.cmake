@@ -20,8 +20,10 @@ acs_add_library(acs_store_sql
   SOURCES ${_acs_store_dir}/src/store/sql/sql_store.cpp
           ${_acs_store_dir}/src/store/sql/sql_text.cpp
           ${_acs_store_dir}/src/store/sql/write_queue.cpp
+          ${_acs_store_dir}/src/store/sql/periodic_task.cpp
           ${_acs_store_dir}/src/store/sql/conn.cpp
           ${_acs_store_dir}/src/store/sql/migrations.cpp
+          ${_acs_store_dir}/src/store/sql/sql_store_dashboard.cpp  # dashboard (issue 7)
   PUBLIC_DEPS acs_store)
 # SQLite statements run through the sqlite3 API on the connection Poco opens (sqlite_conn.h);
 # PostgreSQL uses libpq directly (pg_conn.h explains why not Poco::Data::PostgreSQL).
@@ -65,6 +67,7 @@ acs_add_test(acs_store_tests
 acs_add_test(acs_store_contract_sqlite_tests
   SOURCES ${_acs_store_dir}/test/contract/store_contract.cpp
           ${_acs_store_dir}/test/contract/sqlite_contract_test.cpp
+          ${_acs_store_dir}/test/contract/dashboard_contract.cpp  # issue 7
   INCLUDE ${_acs_store_dir}/test
   DEPS acs_store_factory
   LABELS unit)
@@ -73,6 +76,7 @@ if(ACS_WITH_POSTGRES)
   acs_add_test(acs_store_contract_pg_tests
     SOURCES ${_acs_store_dir}/test/contract/store_contract.cpp
             ${_acs_store_dir}/test/contract/pg_contract_test.cpp
+            ${_acs_store_dir}/test/contract/dashboard_contract.cpp  # issue 7
     INCLUDE ${_acs_store_dir}/test
     DEPS acs_store_factory acs_store_postgres
     LABELS pg

@@ -7,11 +7,18 @@
 // sessions back to back for their own devices (so no two clients contend for one lease).
 //
 //   acs_bench [--seconds 10] [--warmup 2] [--clients 64] [--devices-per-client 4]
-//             [--json FILE] [--acs-only]
+//             [--json FILE] [--acs-only] [--database-url URL]
+//   acs_bench --store-only [--store-params 25] [--database-url URL]
+//
+// --database-url runs the ACS (or the store-only loop) on that database instead of a fresh
+// SQLite file, e.g. a throw-away PostgreSQL from ci/pg.sh (its tables are shared with
+// whatever else uses it: use an empty database).
+// --store-only runs the store calls of one session twice: as separate calls (lease, Inform,
+// session row, update, release: five write transactions) and combined (startSession +
+// saveSession: two), to show what the combined calls save.
 //
 // Output: sessions/s, reply latency p50/p99/max per HTTP exchange for each server, and the
 // ratio ACS / ceiling. Exit status 0 unless a run had errors.
-#include "lab/server_shutdown.h"
 #include <algorithm>
 #include <array>
 #include <atomic>
@@ -23,9 +30,11 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "lab/server_shutdown.h"
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -43,6 +52,7 @@
 
 #include "acs/src/http/acs_server.h"
 #include "acs/src/http/cwmp_service.h"
+#include "acs/src/store/sql/sql_store.h"
 #include "acs/src/store/store_factory.h"
 #include "cwmp/codec.h"
 
@@ -56,9 +66,10 @@ struct Options {
   int clients = 64;
   int devices_per_client = 4;
   std::string json;
-  bool ceiling = true;      // --acs-only: skip the do-nothing server (for profiling)
-  bool store_only = false;  // --store-only: the store calls of a session, without HTTP
-  int store_params = 25;    // --store-params N: parameters recordInform writes (store-only)
+  bool ceiling = true;       // --acs-only: skip the do-nothing server (for profiling)
+  bool store_only = false;   // --store-only: the store calls of a session, without HTTP
+  int store_params = 25;     // --store-params N: parameters recordInform writes (store-only)
+  std::string database_url;  // --database-url: instead of a fresh SQLite file
 };
 
 std::string informXml(const std::string& serial) {
@@ -271,9 +282,12 @@ Options parse(int argc, char** argv) {
       o.ceiling = false;
     } else if (a == "--json") {
       o.json = next();
+    } else if (a == "--database-url") {
+      o.database_url = next();
     } else {
       std::cerr << "usage: acs_bench [--seconds S] [--warmup S] [--clients N] "
-                   "[--devices-per-client N] [--json FILE] [--acs-only] [--store-only]\n";
+                   "[--devices-per-client N] [--json FILE] [--acs-only] [--store-only] "
+                   "[--store-params N] [--database-url URL]\n";
       std::exit(a == "--help" || a == "-h" ? 0 : 2);
     }
   }
@@ -283,17 +297,9 @@ Options parse(int argc, char** argv) {
 }  // namespace
 
 // The store calls the ACS makes for one periodic session, from `clients` threads, without
-// HTTP: the floor under what the HTTP path can reach.
-int storeOnly(const Options& opt) {
-  char tmpl[] = "/tmp/acs-bench.XXXXXX";
-  if (::mkdtemp(tmpl) == nullptr) return 1;
-  const std::filesystem::path dir = tmpl;
-  auto opened = acs::store::openStore("sqlite://" + (dir / "acs.db").string(), {});
-  if (!opened.ok()) {
-    std::cerr << opened.error().message << "\n";
-    return 1;
-  }
-  acs::store::Store& store = **opened;
+// HTTP: the floor under what the HTTP path can reach. `combined`: startSession + saveSession
+// (what the ACS does); otherwise the same writes as five separate calls.
+int storeOnlyRun(const Options& opt, acs::store::Store& store, bool combined) {
   std::atomic<bool> stop{false};
   std::atomic<bool> measuring{false};
   std::atomic<std::uint64_t> sessions{0};
@@ -327,17 +333,41 @@ int storeOnly(const Options& opt) {
         op_ns[static_cast<std::size_t>(op)] += static_cast<std::uint64_t>(
             std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t0).count());
       };
-      timed(0, [&] {
-        return store.acquireLease(id, sid, "bench", r.now, std::chrono::seconds(30)).ok();
-      });
-      timed(1, [&] { return store.recordInform(r).ok(); });
-      timed(2, [&] { return store.createSession(row).ok(); });
+      if (combined) {
+        acs::store::SessionStart start;
+        start.inform = r;
+        start.inform.device_id = id;
+        start.session = row;
+        start.owner = "bench";
+        start.lease_ttl = std::chrono::seconds(30);
+        timed(0, [&] {
+          auto started = store.startSession(start);
+          return started.ok() && started->lease.acquired();
+        });
+      } else {
+        timed(0, [&] {
+          return store.acquireLease(id, sid, "bench", r.now, std::chrono::seconds(30)).ok();
+        });
+        timed(1, [&] { return store.recordInform(r).ok(); });
+        timed(2, [&] { return store.createSession(row).ok(); });
+      }
       timed(3, [&] { return store.getSession(sid).ok(); });
       timed(4, [&] { return store.nextPendingTask(id, r.now).ok(); });
       row.ended_at = r.now;
       row.outcome = "ok";
-      timed(5, [&] { return store.updateSession(row).ok(); });
-      timed(6, [&] { return store.releaseLease(id, sid).ok(); });
+      if (combined) {
+        acs::store::SessionSave save;
+        save.session = row;
+        save.now = r.now;
+        save.lease = acs::store::SessionSave::LeaseAction::Release;
+        timed(5, [&] {
+          auto saved = store.saveSession(save);
+          return saved.ok() && saved->lease_held;
+        });
+      } else {
+        timed(5, [&] { return store.updateSession(row).ok(); });
+        timed(6, [&] { return store.releaseLease(id, sid).ok(); });
+      }
       if (!ok) errors++;
       if (measuring) sessions++;
     }
@@ -352,20 +382,44 @@ int storeOnly(const Options& opt) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
   stop = true;
   for (auto& t : threads) t.join();
-  std::printf("store only (%d threads): %.0f sessions/s (%llu errors)\n", opt.clients,
+  std::printf("store only, %s (%d threads): %.0f sessions/s (%llu errors)\n",
+              combined ? "combined calls" : "separate calls", opt.clients,
               static_cast<double>(sessions.load()) / elapsed,
               static_cast<unsigned long long>(errors.load()));
-  static const char* kOps[] = {"acquireLease",    "recordInform(25)", "createSession", "getSession",
-                               "nextPendingTask", "updateSession",    "releaseLease"};
+  static const char* kSeparate[] = {"acquireLease", "recordInform",    "createSession",
+                                    "getSession",   "nextPendingTask", "updateSession",
+                                    "releaseLease"};
+  static const char* kCombined[] = {"startSession",    "-",           "-", "getSession",
+                                    "nextPendingTask", "saveSession", "-"};
+  const char* const* kOps = combined ? kCombined : kSeparate;
   std::uint64_t total = 0;
   for (const auto& ns : op_ns) total += ns.load();
   for (std::size_t i = 0; i < op_ns.size(); ++i) {
+    if (std::string_view(kOps[i]) == "-") continue;
     std::printf(
         "  %-18s %5.1f%% of store time\n", kOps[i],
         total ? 100.0 * static_cast<double>(op_ns[i].load()) / static_cast<double>(total) : 0.0);
   }
+  return errors.load() == 0 ? 0 : 1;
+}
+
+int storeOnly(const Options& opt) {
+  char tmpl[] = "/tmp/acs-bench.XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) return 1;
+  const std::filesystem::path dir = tmpl;
+  const std::string url =
+      opt.database_url.empty() ? "sqlite://" + (dir / "acs.db").string() : opt.database_url;
+  auto opened = acs::store::openStore(url, {});
+  if (!opened.ok()) {
+    std::cerr << opened.error().message << "\n";
+    std::filesystem::remove_all(dir);
+    return 1;
+  }
+  const int separate = storeOnlyRun(opt, **opened, false);
+  const int combined = storeOnlyRun(opt, **opened, true);
+  opened->reset();
   std::filesystem::remove_all(dir);
-  return 0;
+  return separate == 0 && combined == 0 ? 0 : 1;
 }
 
 int main(int argc, char** argv) {
@@ -405,7 +459,8 @@ int main(int argc, char** argv) {
     acs::AcsConfig config;
     config.host = "127.0.0.1";
     config.port = 0;
-    config.database_url = "sqlite://" + (dir / "acs.db").string();
+    config.database_url =
+        opt.database_url.empty() ? "sqlite://" + (dir / "acs.db").string() : opt.database_url;
     config.log_level = "error";
     config.max_threads = static_cast<std::uint32_t>(threads);
     config.max_queued = 1024;
@@ -415,11 +470,20 @@ int main(int argc, char** argv) {
       std::cerr << "acs_bench: " << err << "\n";
       return 1;
     }
+    const auto before = acs::store::sql::writeCounters(server.store());
     acs = drive(server.port(), opt, "acs");
+    const auto after = acs::store::sql::writeCounters(server.store());
     server.stop(std::chrono::seconds(5));
+    const auto batches = after.batches - before.batches;
+    const auto operations = after.operations - before.operations;
+    std::printf("store writes: %llu operations in %llu transactions (%.1f per commit)\n",
+                static_cast<unsigned long long>(operations),
+                static_cast<unsigned long long>(batches),
+                batches > 0 ? static_cast<double>(operations) / static_cast<double>(batches) : 0.0);
   }
   std::filesystem::remove_all(dir);
-  print("acs (HTTP + session + SQLite)", acs);
+  print(opt.database_url.empty() ? "acs (HTTP + session + SQLite)" : "acs (HTTP + session + db)",
+        acs);
   const double ratio = ceiling.sessions_per_s > 0 ? acs.sessions_per_s / ceiling.sessions_per_s : 0;
   std::printf("ratio acs/ceiling: %.1f%%  (target >= 50%%; p99 target < 25 ms)\n", ratio * 100);
 

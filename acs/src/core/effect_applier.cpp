@@ -125,8 +125,12 @@ class Applier {
   }
 
   bool apply(const TaskFaultedEffect& e) {
-    auto r = store_.faultTask(e.task_id, e.code, e.message, e.detail_json, ctx_.now);
-    if (!check(r, "fault task " + std::to_string(e.task_id))) return false;
+    // Code 0 is no CPE fault (a protocol error, an unplannable task): the task Failed.
+    auto r = e.code == 0 ? store_.failTask(e.task_id, e.message, ctx_.now)
+                         : store_.faultTask(e.task_id, e.code, e.message, e.detail_json, ctx_.now);
+    if (!check(r, (e.code == 0 ? "fail task " : "fault task ") + std::to_string(e.task_id))) {
+      return false;
+    }
     if (metrics_ != nullptr) {
       metrics_->taskFaulted();
       if (e.code != 0) metrics_->cwmpFaultReceived();

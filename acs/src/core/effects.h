@@ -33,9 +33,11 @@ struct TaskCompletedEffect {
   std::string result_json;
 };
 
-// The task ended without success: a CPE fault (its code, 9000..9899), a protocol error by
-// the CPE (code 0, message "protocol error: ..."), or arguments that cannot be turned into a
-// request (code 0, message "invalid task: ..."). Also recorded in the faults table.
+// The task ended without success: a CPE fault (its code, 9000..9899; the task becomes
+// Faulted), a protocol error by the CPE (code 0, message "protocol error: ..."), or arguments
+// that cannot be turned into a request (code 0, message "invalid task: ..."); code 0 makes the
+// task Failed with the message as its reason (Store::failTask). Also recorded in the faults
+// table.
 struct TaskFaultedEffect {
   std::int64_t task_id = 0;
   std::uint32_t code = 0;

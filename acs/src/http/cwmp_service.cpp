@@ -1,5 +1,6 @@
 #include "acs/src/http/cwmp_service.h"
 
+#include <algorithm>
 #include <random>
 #include <set>
 
@@ -139,7 +140,9 @@ std::string cookieValue(std::string_view header, std::string_view name) {
 }
 
 std::string newSessionId() {
-  std::random_device rd;
+  // One device per thread: opening it is what costs (it showed in the benchmark's profile),
+  // each value still comes from the OS entropy source.
+  thread_local std::random_device rd;
   static constexpr char kHex[] = "0123456789abcdef";
   std::string id;
   id.reserve(32);
@@ -386,8 +389,29 @@ CwmpReply CwmpService::startSession(const CwmpRequest& request, const cwmp::Enve
                                          inform.device_id.serial_number)
                    : std::string();
   const milliseconds ttl = std::chrono::seconds(config_.session_timeout_s);
-  bool leased = false;
 
+  bool hold = false;
+  if (identifiable) {
+    if (config_.hold_requests == HoldRequestsPolicy::Always) {
+      hold = true;
+    } else if (config_.hold_requests == HoldRequestsPolicy::WhenTasksPending) {
+      auto pending = store_.nextPendingTask(device_id, now);
+      hold = pending.ok() && pending->has_value();
+    }
+  }
+  // Answering an Inform needs nothing from the store (handleInform is pure), so the reply is
+  // decided before any write.
+  session::AcsSession session(sessionConfig(hold), clock_);
+  StoreTaskSource tasks(store_, metrics_, device_id, session_id, now);
+  session::Step step = session.onEnvelope(env, tasks);
+  if (identifiable && !session.ended() && step.effects.size() == 1 &&
+      std::holds_alternative<RecordInformEffect>(step.effects.front())) {
+    return startAccepted(request, env, session, step, session_id, device_id, now);
+  }
+
+  // An Inform answered with a fault (unsupported version, ...): lease, effects and session
+  // row one by one, as this path is rare.
+  bool leased = false;
   if (identifiable) {
     auto lease = store_.acquireLease(device_id, session_id, config_.instance_id, now, ttl);
     if (lease.ok() && !lease->acquired()) {
@@ -404,29 +428,7 @@ CwmpReply CwmpService::startSession(const CwmpRequest& request, const cwmp::Enve
       log_.warning("lease for %s failed (%s); fault 8005", device_id, lease.error().message);
       return faultToInform(env, 8005, "ACS busy, retry later");
     }
-    if (!lease->acquired()) {
-      metrics_.sessionRefused();
-      metrics_.cwmpHttpError(400);
-      log_.warning("second Inform from %s refused: in session %s of %s until %s", device_id,
-                   lease->holder_session_id, lease->holder_owner,
-                   formatTime(lease->holder_expires_at));
-      // Keep a trace of the refusal in the device's session list (best effort).
-      store::SessionRecord refused;
-      refused.id = session_id;
-      refused.device_id = device_id;
-      refused.owner = config_.instance_id;
-      refused.started_at = now;
-      refused.last_activity = now;
-      refused.ended_at = now;
-      for (const auto& e : inform.event) refused.events.push_back(e.event_code);
-      refused.messages_in = 1;
-      refused.outcome = std::string(sessionOutcomeName(SessionOutcome::Refused));
-      (void)store_.createSession(refused);
-      return textReply(400, "CPE already in session " + lease->holder_session_id + " (ACS " +
-                                lease->holder_owner + ", lease until " +
-                                formatTime(lease->holder_expires_at) +
-                                "); one session per device at a time");
-    }
+    if (!lease->acquired()) return refuseSecondInform(inform, device_id, session_id, *lease, now);
     leased = true;
     if (!lease->taken_over_session_id.empty()) {
       log_.warning("%s: took over the expired lease of session %s", device_id,
@@ -437,20 +439,6 @@ CwmpReply CwmpService::startSession(const CwmpRequest& request, const cwmp::Enve
   auto release = [&] {
     if (leased) (void)store_.releaseLease(device_id, session_id);
   };
-
-  bool hold = false;
-  if (identifiable) {
-    if (config_.hold_requests == HoldRequestsPolicy::Always) {
-      hold = true;
-    } else if (config_.hold_requests == HoldRequestsPolicy::WhenTasksPending) {
-      auto pending = store_.nextPendingTask(device_id, now);
-      hold = pending.ok() && pending->has_value();
-    }
-  }
-
-  session::AcsSession session(sessionConfig(hold), clock_);
-  StoreTaskSource tasks(store_, metrics_, device_id, session_id, now);
-  session::Step step = session.onEnvelope(env, tasks);
 
   EffectContext ctx{device_id, session_id, request.peer_ip, now, inform_cache_};
   ApplyOutcome applied = applyEffects(store_, ctx, step.effects, &metrics_);
@@ -515,6 +503,125 @@ CwmpReply CwmpService::startSession(const CwmpRequest& request, const cwmp::Enve
   return reply;
 }
 
+CwmpReply CwmpService::refuseSecondInform(const cwmp::Inform& inform, const std::string& device_id,
+                                          const std::string& session_id,
+                                          const store::LeaseOutcome& lease, store::TimePoint now) {
+  metrics_.sessionRefused();
+  metrics_.cwmpHttpError(400);
+  log_.warning("second Inform from %s refused: in session %s of %s until %s", device_id,
+               lease.holder_session_id, lease.holder_owner, formatTime(lease.holder_expires_at));
+  // Keep a trace of the refusal in the device's session list (best effort).
+  store::SessionRecord refused;
+  refused.id = session_id;
+  refused.device_id = device_id;
+  refused.owner = config_.instance_id;
+  refused.started_at = now;
+  refused.last_activity = now;
+  refused.ended_at = now;
+  for (const auto& e : inform.event) refused.events.push_back(e.event_code);
+  refused.messages_in = 1;
+  refused.outcome = std::string(sessionOutcomeName(SessionOutcome::Refused));
+  (void)store_.createSession(refused);
+  return textReply(400, "CPE already in session " + lease.holder_session_id + " (ACS " +
+                            lease.holder_owner + ", lease until " +
+                            formatTime(lease.holder_expires_at) +
+                            "); one session per device at a time");
+}
+
+CwmpReply CwmpService::startAccepted(const CwmpRequest& request, const cwmp::Envelope& env,
+                                     session::AcsSession& session, const session::Step& step,
+                                     const std::string& session_id, const std::string& device_id,
+                                     store::TimePoint now) {
+  const auto& effect = std::get<RecordInformEffect>(step.effects.front());
+  store::SessionStart start;
+  start.inform = informRecord(effect.inform, device_id, request.peer_ip, now);
+  // Inform parameters unchanged since this process stored them are not rewritten.
+  std::vector<store::Parameter> all;
+  if (inform_cache_ != nullptr) {
+    all = start.inform.parameters;
+    start.inform.parameters = inform_cache_->changed(device_id, all);
+  }
+  start.owner = config_.instance_id;
+  start.lease_ttl = std::chrono::seconds(config_.session_timeout_s);
+  store::SessionRecord& row = start.session;
+  row.id = session_id;
+  row.device_id = device_id;
+  row.owner = config_.instance_id;
+  row.started_at = now;
+  row.last_activity = now;
+  row.events = session.state().events;
+  row.messages_in = session.state().messages_in;
+  row.messages_out = session.state().messages_out;
+  row.state_json = session.state().toJson();
+
+  // Lease, device, parameters and session row in one transaction.
+  auto started = store_.startSession(start);
+  if (!started.ok()) {
+    if (inform_cache_ != nullptr) inform_cache_->invalidate(device_id);
+    noteStoreError(started.error());
+    log_.warning("starting the session of %s failed (%s); fault 8005", device_id,
+                 started.error().message);
+    return faultToInform(env, 8005, "ACS busy, retry later");
+  }
+  const auto& inform = std::get<cwmp::Inform>(env.body);
+  if (!started->lease.acquired()) {
+    return refuseSecondInform(inform, device_id, session_id, started->lease, now);
+  }
+  if (!started->lease.taken_over_session_id.empty()) {
+    log_.warning("%s: took over the expired lease of session %s", device_id,
+                 started->lease.taken_over_session_id);
+    closeDeadSession(started->lease.taken_over_session_id, SessionOutcome::Timeout, now);
+  }
+  const store::Device& device = *started->device;
+  if (inform_cache_ != nullptr) {
+    // A device created by this very Inform (e.g. deleted through the API meanwhile) has none
+    // of the parameters the cache left out.
+    bool complete = true;
+    if (start.inform.parameters.size() < all.size() && device.first_seen == now) {
+      auto written = store_.upsertParameters(device_id, all, now);
+      if (!written.ok()) {
+        complete = false;
+        noteStoreError(written.error());
+        log_.warning("%s: storing the Inform parameters failed (%s); the next Inform writes them",
+                     device_id, written.error().message);
+      }
+    }
+    if (complete) {
+      inform_cache_->remember(device_id, all);
+    } else {
+      inform_cache_->invalidate(device_id);
+    }
+  }
+  metrics_.informReceived(session.state().events);
+
+  CwmpReply reply = replyFor(step);
+  if (captureWanted(device_id, device.capture_enabled)) {
+    // Captures need the device row, so they follow the start; the session row then gets the
+    // capture sequence in its state.
+    session.setCapture(true);
+    capture(device_id, session_id, session, "in", 0, request.body, now);
+    capture(device_id, session_id, session, "out", reply.status, reply.body, now);
+    row.state_json = session.state().toJson();
+    auto saved = store_.updateSession(row);
+    if (!saved.ok()) {
+      noteStoreError(saved.error());
+      log_.warning("saving session %s after its captures failed: %s", session_id,
+                   saved.error().message);
+    }
+  }
+  metrics_.sessionStarted();
+  trackOpen(session_id, now);
+  if (log_.information()) {
+    std::string ev;
+    for (const auto& e : row.events) ev += (ev.empty() ? "" : ",") + e;
+    log_.information("session %s started for %s (%s) events=%s", session_id, device_id,
+                     request.peer_ip, ev);
+  }
+  reply.headers.emplace_back("Set-Cookie",
+                             std::string(kCookieName) + "=" + session_id + "; Path=/; HttpOnly");
+  return reply;
+}
+
 CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::SessionRecord row,
                                        session::SessionState state,
                                        const std::optional<cwmp::Envelope>& env,
@@ -545,8 +652,22 @@ CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::Sessio
     metrics_.sessionStarted();
   }
 
+  // A task the CPE's answer completes is completed in the same transaction that saves the
+  // session (Store::saveSession), after the step's other effects.
+  std::vector<Effect> effects = std::move(step.effects);
+  std::optional<TaskCompletedEffect> completion;
+  if (std::count_if(effects.begin(), effects.end(), [](const Effect& e) {
+        return std::holds_alternative<TaskCompletedEffect>(e);
+      }) == 1) {
+    auto it = std::find_if(effects.begin(), effects.end(), [](const Effect& e) {
+      return std::holds_alternative<TaskCompletedEffect>(e);
+    });
+    completion = std::move(std::get<TaskCompletedEffect>(*it));
+    effects.erase(it);
+  }
   EffectContext ctx{device_id, session_id, request.peer_ip, now, inform_cache_};
-  ApplyOutcome applied = applyEffects(store_, ctx, step.effects, &metrics_);
+  ApplyOutcome applied = applyEffects(store_, ctx, effects, &metrics_);
+  step.effects = std::move(effects);
   if (!applied.status.ok()) return unavailable(applied.status.error(), "applying effects");
   if (tasks.failed() && step.action.http_status == 204) {
     log_.warning(
@@ -578,11 +699,43 @@ CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::Sessio
     row.outcome.clear();
   }
   row.state_json = st.toJson();
-  auto updated = store_.updateSession(row);
-  if (!updated.ok()) {
-    noteStoreError(updated.error());
-    if (transient(updated.error())) return unavailable(updated.error(), "saving the session");
-    log_.error("saving session %s failed: %s", session_id, updated.error().message);
+
+  // Session row, task completion, requeue and lease in one transaction.
+  store::SessionSave save;
+  save.session = row;
+  save.now = now;
+  if (applied.end) {
+    save.lease = store::SessionSave::LeaseAction::Release;
+    save.requeue_sent_tasks = applied.end->requeue_sent_tasks;
+  } else if (!session.ended()) {
+    save.lease = store::SessionSave::LeaseAction::Renew;
+    save.lease_ttl = ttl;
+  }
+  if (completion) {
+    save.complete_task_id = completion->task_id;
+    save.complete_result_json = completion->result_json;
+  }
+  auto saved = store_.saveSession(save);
+  if (!saved.ok()) {
+    noteStoreError(saved.error());
+    if (transient(saved.error())) return unavailable(saved.error(), "saving the session");
+    log_.error("saving session %s failed: %s", session_id, saved.error().message);
+  } else {
+    if (saved->completed) metrics_.taskCompleted();
+    if (saved->completion_error) {
+      noteStoreError(*saved->completion_error);
+      log_.information("%s: complete task %d: %s", device_id,
+                       static_cast<int>(completion ? completion->task_id : 0),
+                       saved->completion_error->message);
+    }
+    if (saved->requeued > 0) {
+      metrics_.tasksRequeued(static_cast<std::uint64_t>(saved->requeued));
+      log_.warning("session %s of %s ended (%s); %d sent task(s) requeued", session_id, device_id,
+                   st.outcome, static_cast<int>(saved->requeued));
+    }
+    if (save.lease == store::SessionSave::LeaseAction::Renew && !saved->lease_held) {
+      log_.warning("session %s of %s lost its lease", session_id, device_id);
+    }
   }
 
   if (session.ended()) {
@@ -591,25 +744,11 @@ CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::Sessio
     trackOpen(session_id, now);
   }
   if (applied.end) {
-    (void)store_.releaseLease(device_id, session_id);
-    if (applied.end->requeue_sent_tasks) {
-      auto n = store_.requeueSessionTasks(session_id, now);
-      if (n.ok() && *n > 0) {
-        metrics_.tasksRequeued(static_cast<std::uint64_t>(*n));
-        log_.warning("session %s of %s ended (%s); %d sent task(s) requeued", session_id, device_id,
-                     st.outcome, static_cast<int>(*n));
-      }
-    }
     metrics_.sessionEnded(applied.end->outcome);
     if (log_.information())
       log_.information("session %s of %s ended: %s (%d in, %d out)", session_id, device_id,
                        st.outcome, static_cast<int>(st.messages_in),
                        static_cast<int>(st.messages_out));
-  } else if (!session.ended()) {
-    auto renewed = store_.renewLease(device_id, session_id, now, ttl);
-    if (renewed.ok() && !*renewed) {
-      log_.warning("session %s of %s lost its lease", session_id, device_id);
-    }
   }
   return reply;
 }

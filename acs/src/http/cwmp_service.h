@@ -83,6 +83,17 @@ class CwmpService {
  private:
   CwmpReply startSession(const CwmpRequest& request, const cwmp::Envelope& inform,
                          store::TimePoint now);
+  // startSession's common case (an Inform accepted, its only effect recording it): lease,
+  // Inform and session row in one store transaction (Store::startSession).
+  CwmpReply startAccepted(const CwmpRequest& request, const cwmp::Envelope& env,
+                          session::AcsSession& session, const session::Step& step,
+                          const std::string& session_id, const std::string& device_id,
+                          store::TimePoint now);
+  // 400 for an Inform of a device in another live session (the refusal is kept as a
+  // session row, best effort).
+  CwmpReply refuseSecondInform(const cwmp::Inform& inform, const std::string& device_id,
+                               const std::string& session_id, const store::LeaseOutcome& lease,
+                               store::TimePoint now);
   CwmpReply continueSession(const CwmpRequest& request, store::SessionRecord row,
                             session::SessionState state, const std::optional<cwmp::Envelope>& env,
                             const std::optional<cwmp::Error>& decode_error, store::TimePoint now);

@@ -156,7 +156,16 @@ template <class T>
 struct Page {
   std::vector<T> items;
   std::int64_t total = 0;  // rows matching the query, ignoring limit/offset
+  // False when `total` is a lower bound: listDevices stops counting at
+  // max(StoreOptions::device_count_cap, offset + limit + 1) matches, so
+  // `total > offset + items.size()` still tells whether a next page exists. Always true for
+  // the other listings.
+  bool total_exact = true;
 };
+
+// Default of StoreOptions::device_count_cap: counting every match of a filter over a large
+// fleet cost more than reading the page itself.
+inline constexpr std::int64_t kDeviceCountCap = 10'000;
 
 // Filters are ANDed; empty strings / nullopt mean "no filter".
 struct DeviceQuery {
@@ -284,6 +293,45 @@ struct CaptureRecord {
   TimePoint at{};
 };
 
+// One call that starts a CWMP session (see Store::startSession).
+struct SessionStart {
+  InformRecord inform;    // recorded when the lease is acquired
+  SessionRecord session;  // created when the lease is acquired; device_id = the Inform's
+  std::string owner;      // ACS instance id taking the lease
+  std::chrono::milliseconds lease_ttl{0};
+};
+
+struct SessionStartOutcome {
+  // HeldByOther: nothing was written. Acquired: the device and session rows exist and the
+  // lease is this session's until saveSession releases it or it expires.
+  LeaseOutcome lease;
+  std::optional<Device> device;  // Acquired: the device after the Inform
+};
+
+// One call that saves a CWMP session after a request (see Store::saveSession).
+struct SessionSave {
+  enum class LeaseAction : std::uint8_t { Keep, Renew, Release };
+  SessionRecord session;  // every mutable field is written, as updateSession does
+  LeaseAction lease = LeaseAction::Keep;
+  std::chrono::milliseconds lease_ttl{0};  // Renew: the lease then expires at now + ttl
+  TimePoint now{};
+  // Sent tasks of this session go back to Pending (or Failed), as requeueSessionTasks.
+  bool requeue_sent_tasks = false;
+  // Sent -> Completed with this result, as completeTask (0: none).
+  std::int64_t complete_task_id = 0;
+  std::string complete_result_json;
+};
+
+struct SessionSaveOutcome {
+  // Renew: the lease is still this session's; Release: it was, and is released now.
+  bool lease_held = false;
+  std::int64_t requeued = 0;      // tasks requeued or failed by requeue_sent_tasks
+  std::optional<Task> completed;  // the task completed by complete_task_id
+  // Why complete_task_id could not be completed (not found, or not Sent any more); the rest
+  // was saved all the same.
+  std::optional<StoreError> completion_error;
+};
+
 struct Stats {
   std::int64_t devices_total = 0;
   std::int64_t devices_online = 0;
@@ -303,11 +351,60 @@ struct StoreOptions {
   double online_multiple = 2.0;  // device online if an Inform came within this many intervals
   std::chrono::milliseconds default_online_window{std::chrono::minutes(15)};  // interval unknown
   std::int64_t default_max_attempts = 3;
-  std::int64_t capture_max_per_device = 500;     // newest N messages kept per device
-  std::size_t capture_max_body_bytes = 1 << 20;  // longer bodies are cut (truncated = true)
-  int pool_size = 8;                             // connections (PostgreSQL; SQLite readers)
-  std::chrono::milliseconds busy_timeout{5000};  // wait for a lock at most this long -> Busy
+  std::int64_t capture_max_per_device = 500;        // newest N messages kept per device
+  std::size_t capture_max_body_bytes = 1 << 20;     // longer bodies are cut (truncated = true)
+  int pool_size = 8;                                // connections (PostgreSQL; SQLite readers)
+  std::chrono::milliseconds busy_timeout{5000};     // wait for a lock at most this long -> Busy
+  std::int64_t device_count_cap = kDeviceCountCap;  // listDevices: see Page::total_exact
 };
+
+// --- Dashboard types (issue 7) -----------------------------------------------------------------
+
+// One bucket of activitySeries: sessions started in [start, start + step).
+struct ActivityBucket {
+  TimePoint start{};
+  std::int64_t informs = 0;   // session records started (each one began with an Inform)
+  std::int64_t sessions = 0;  // of those, the ones not refused (outcome != "refused")
+};
+
+// The device fields deviceBreakdown can group by: "product_class", "software_version",
+// "oui", "manufacturer", "hardware_version".
+inline const std::vector<std::string_view>& deviceBreakdownFields() {
+  static const std::vector<std::string_view> fields = {"product_class", "software_version", "oui",
+                                                       "manufacturer", "hardware_version"};
+  return fields;
+}
+
+struct BreakdownQuery {
+  std::string field;           // one of deviceBreakdownFields(); anything else -> Invalid
+  std::int64_t limit = 10;     // 1..100
+  std::optional<bool> online;  // only online / offline devices (DeviceQuery::online)
+  TimePoint now{};
+  double online_multiple = 0;  // 0: StoreOptions::online_multiple
+};
+
+struct BreakdownItem {
+  std::string value;
+  std::int64_t count = 0;
+  std::int64_t online = 0;  // of `count`, online at `now`
+};
+
+struct Breakdown {
+  std::vector<BreakdownItem> items;  // count descending, then value ascending
+  std::int64_t total = 0;            // devices matching the filter
+  std::int64_t other = 0;            // total - sum(items.count)
+};
+
+// A file the ACS serves to CPEs (firmware images, configuration files).
+struct StoredFile {
+  std::string name;       // 1..255 bytes; no '/', not "." or ".."
+  std::int64_t size = 0;  // bytes
+  std::string sha256;     // lower-case hex of the content
+  std::string file_type;  // TR-069 FileType, e.g. "1 Firmware Upgrade Image"
+  TimePoint uploaded_at{};
+};
+
+inline constexpr std::int64_t kMaxBreakdownLimit = 100;
 
 // --- The interface ------------------------------------------------------------------------------
 
@@ -381,6 +478,21 @@ class Store {
   virtual Result<std::vector<SessionRecord>> listStaleSessions(
       TimePoint now, std::chrono::milliseconds timeout) = 0;
 
+  // Session start and save: the writes of the CWMP path, one transaction each ---------------
+  // In ONE transaction: takes the device's lease for start.session.id (as acquireLease; a
+  // lease whose holder's session row has ended is taken over too, without being reported in
+  // taken_over_session_id, since that session is closed already), records the Inform (as
+  // recordInform) and creates the session row (as createSession). When the lease is held by
+  // another live session nothing is written and the outcome says HeldByOther. Invalid for a
+  // device id mismatch between inform and session or a non-positive ttl; Conflict when the
+  // session id exists (nothing written).
+  virtual Result<SessionStartOutcome> startSession(const SessionStart& start) = 0;
+  // In ONE transaction: completes the task named (when set; a task not Sent any more is
+  // reported in completion_error, the rest is still saved), writes the session row (as
+  // updateSession; NotFound when unknown, nothing written), requeues the session's Sent tasks
+  // (when asked) and renews or releases the session's lease.
+  virtual Result<SessionSaveOutcome> saveSession(const SessionSave& save) = 0;
+
   // Tasks -----------------------------------------------------------------------------------------
   // Stores a new Pending task (state, attempts, results of the input are ignored); sets id,
   // created_at = updated_at = now and max_attempts (when 0). NotFound for an unknown device,
@@ -404,6 +516,11 @@ class Store {
   // Conflict from any other state.
   virtual Result<Task> faultTask(std::int64_t id, std::uint32_t code, std::string_view message,
                                  std::string_view detail_json, TimePoint now) = 0;
+  // Pending or Sent -> Failed with fault_code 0 and fault_string = reason: the task cannot
+  // succeed for a reason that is not a CPE fault (a protocol error by the CPE, arguments that
+  // cannot be turned into a request). Invalid for an empty reason; Conflict from any other
+  // state.
+  virtual Result<Task> failTask(std::int64_t id, std::string_view reason, TimePoint now) = 0;
   // Replaces result_json without a state change (e.g. TransferComplete of a Completed
   // Download). NotFound when unknown.
   virtual Result<Task> setTaskResult(std::int64_t id, std::string_view result_json,
@@ -441,6 +558,32 @@ class Store {
   // Deletes sessions ended, finished tasks updated, captures and faults recorded before
   // `cutoff`.
   virtual Result<PurgeCounts> purgeOlderThan(TimePoint cutoff) = 0;
+
+  // --- Dashboard queries (issue 7) ---------------------------------------------------------------
+  // Devices whose last_inform is within [since, until].
+  virtual Result<std::int64_t> countDevicesSeen(TimePoint since, TimePoint until) = 0;
+  // Sessions started in [start, end) per `step`: one bucket per step from `start`, oldest
+  // first, empty buckets included. Invalid unless 0 < step, start < end and the range has at
+  // most 10,000 buckets.
+  virtual Result<std::vector<ActivityBucket>> activitySeries(TimePoint start, TimePoint end,
+                                                             std::chrono::milliseconds step) = 0;
+  // The `limit` most frequent values of a device field with their online counts.
+  virtual Result<Breakdown> deviceBreakdown(const BreakdownQuery& query) = 0;
+  // Stores (or replaces) a file with its content, in one transaction; returns the stored
+  // record (uploaded_at = now, size from the content). The caller computes sha256. Invalid
+  // for a bad name.
+  virtual Result<StoredFile> putFile(const StoredFile& file, std::string_view content,
+                                     TimePoint now) = 0;
+  // By name.
+  virtual Result<std::vector<StoredFile>> listFiles() = 0;
+  virtual Result<std::optional<StoredFile>> getFile(std::string_view name) = 0;
+  // Bytes [offset, offset + length) of the content (cut at the end of the file) of the
+  // version whose sha256 is `sha256`, read as one snapshot. NotFound when the file is gone
+  // or was replaced by other content; Invalid for a negative offset or length.
+  virtual Result<std::string> readFileContent(std::string_view name, std::string_view sha256,
+                                              std::int64_t offset, std::int64_t length) = 0;
+  // False when there was no such file.
+  virtual Result<bool> deleteFile(std::string_view name) = 0;
 };
 
 using StorePtr = std::unique_ptr<Store>;

@@ -340,6 +340,51 @@ TEST_P(StoreContract, ListDevicesSortsAndPages) {
   }
 }
 
+TEST_P(StoreContract, ListDevicesCountsUpToTheCapAndSaysSo) {
+  StoreOptions capped = options_;
+  capped.device_count_cap = 3;
+  store_.reset();
+  store_ = openAnother(capped);
+  ASSERT_NE(store_, nullptr);
+  seedFleet(*store_);
+  DeviceQuery q;
+  q.now = kT0;
+  q.limit = 2;
+  // 6 matches; counting stops at max(cap, offset + limit + 1): a lower bound that still says
+  // a next page exists.
+  auto first = must(store_->listDevices(q));
+  EXPECT_EQ(serials(first), (std::vector<std::string>{"SN0", "SN1"}));
+  EXPECT_EQ(first.total, 3);
+  EXPECT_FALSE(first.total_exact);
+  q.offset = 2;
+  auto second = must(store_->listDevices(q));
+  EXPECT_EQ(second.total, 5);
+  EXPECT_FALSE(second.total_exact);
+  // Below the cap: exact.
+  q.offset = 4;
+  auto last = must(store_->listDevices(q));
+  EXPECT_EQ(serials(last), (std::vector<std::string>{"SN4", "SN5"}));
+  EXPECT_EQ(last.total, 6);
+  EXPECT_TRUE(last.total_exact);
+  // A page that runs out of matches knows the total without counting.
+  q.offset = 5;
+  auto tail = must(store_->listDevices(q));
+  EXPECT_EQ(tail.total, 6);
+  EXPECT_TRUE(tail.total_exact);
+  q.offset = 10;
+  auto beyond = must(store_->listDevices(q));
+  EXPECT_TRUE(beyond.items.empty());
+  EXPECT_EQ(beyond.total, 6);
+  EXPECT_TRUE(beyond.total_exact);
+  DeviceQuery sw;
+  sw.now = kT0;
+  sw.software_version = "1.0.0";
+  sw.limit = 5;
+  auto odd = must(store_->listDevices(sw));
+  EXPECT_EQ(odd.total, 3);
+  EXPECT_TRUE(odd.total_exact);
+}
+
 TEST_P(StoreContract, ListDevicesRejectsBadQueries) {
   DeviceQuery q;
   q.sort_by = "id; DROP TABLE devices";
@@ -671,6 +716,282 @@ TEST_P(StoreContract, StaleSessionsAreOpenOnesPastTheTimeout) {
 }
 
 // --- Tasks
+// --- Session start and save (the CWMP path's two transactions) ---------------------------------
+
+SessionStart sessionStart(const std::string& serial, const std::string& session_id, TimePoint at,
+                          std::chrono::milliseconds ttl = 30s) {
+  SessionStart start;
+  start.inform = inform(serial, at);
+  start.session = newSession(session_id, idOf(serial), at);
+  start.session.messages_in = 1;
+  start.session.messages_out = 1;
+  start.session.state_json = R"({"phase":"cpe_requests"})";
+  start.owner = "acs-a";
+  start.lease_ttl = ttl;
+  return start;
+}
+
+TEST_P(StoreContract, StartSessionTakesTheLeaseRecordsTheInformAndCreatesTheSession) {
+  auto out = must(store_->startSession(sessionStart("SN1", "s1", kT0)));
+  ASSERT_TRUE(out.lease.acquired());
+  EXPECT_TRUE(out.lease.taken_over_session_id.empty());
+  ASSERT_TRUE(out.device.has_value());
+  EXPECT_EQ(out.device->id, idOf("SN1"));
+  EXPECT_EQ(out.device->software_version, "1.0.0");
+  EXPECT_EQ(out.device->last_inform, kT0);
+  EXPECT_TRUE(out.device->online);
+
+  auto device = must(store_->getDevice(idOf("SN1"), kT0));
+  ASSERT_TRUE(device.has_value());
+  EXPECT_EQ(device->first_seen, kT0);
+  EXPECT_EQ(must(store_->getParameters(idOf("SN1"), "")).size(), 2U);
+  auto row = must(store_->getSession("s1"));
+  ASSERT_TRUE(row.has_value());
+  EXPECT_EQ(row->device_id, idOf("SN1"));
+  EXPECT_EQ(row->owner, "acs-a");
+  EXPECT_EQ(row->started_at, kT0);
+  EXPECT_FALSE(row->ended_at.has_value());
+  EXPECT_EQ(row->messages_in, 1);
+  EXPECT_EQ(row->state_json, R"({"phase":"cpe_requests"})");
+  // The lease is the session's.
+  auto other = must(store_->acquireLease(idOf("SN1"), "s2", "acs-b", kT0 + 1s, 30s));
+  EXPECT_FALSE(other.acquired());
+  EXPECT_EQ(other.holder_session_id, "s1");
+  EXPECT_EQ(other.holder_expires_at, kT0 + 30s);
+}
+
+TEST_P(StoreContract, StartSessionWhileAnotherLiveSessionHoldsTheLeaseWritesNothing) {
+  must(store_->startSession(sessionStart("SN1", "s1", kT0)));
+  SessionStart second = sessionStart("SN1", "s2", kT0 + 5s);
+  second.inform.software_version = "2.0.0";
+  second.owner = "acs-b";
+  auto out = must(store_->startSession(second));
+  EXPECT_FALSE(out.lease.acquired());
+  EXPECT_EQ(out.lease.holder_session_id, "s1");
+  EXPECT_EQ(out.lease.holder_owner, "acs-a");
+  EXPECT_EQ(out.lease.holder_expires_at, kT0 + 30s);
+  EXPECT_FALSE(out.device.has_value());
+  EXPECT_FALSE(must(store_->getSession("s2")).has_value());
+  auto device = must(store_->getDevice(idOf("SN1"), kT0 + 5s));
+  ASSERT_TRUE(device.has_value());
+  EXPECT_EQ(device->software_version, "1.0.0");
+  EXPECT_EQ(device->last_inform, kT0);
+}
+
+TEST_P(StoreContract, StartSessionTakesOverExpiredAndForgottenLeases) {
+  // Expired: taken over and reported, so the caller can close the dead session.
+  must(store_->startSession(sessionStart("SN1", "s1", kT0)));
+  auto late = must(store_->startSession(sessionStart("SN1", "s2", kT0 + 31s)));
+  EXPECT_TRUE(late.lease.acquired());
+  EXPECT_EQ(late.lease.taken_over_session_id, "s1");
+
+  // Live, but its session row has ended (the lease was never released): taken over quietly.
+  SessionRecord ended = must(store_->getSession("s2")).value();
+  ended.ended_at = kT0 + 32s;
+  ended.outcome = "ok";
+  mustOk(store_->updateSession(ended));
+  auto next = must(store_->startSession(sessionStart("SN1", "s3", kT0 + 33s)));
+  EXPECT_TRUE(next.lease.acquired());
+  EXPECT_TRUE(next.lease.taken_over_session_id.empty());
+  EXPECT_EQ(must(store_->acquireLease(idOf("SN1"), "s4", "b", kT0 + 34s, 30s)).holder_session_id,
+            "s3");
+}
+
+TEST_P(StoreContract, ConcurrentSessionStartsOfOneDeviceHaveExactlyOneWinner) {
+  constexpr int kThreads = 8;
+  std::atomic<int> acquired{0};
+  std::atomic<int> refused{0};
+  std::atomic<int> errors{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      auto out = store_->startSession(sessionStart("SN1", "s" + std::to_string(i), kT0));
+      if (!out.ok()) {
+        errors.fetch_add(1);
+      } else if (out->lease.acquired()) {
+        acquired.fetch_add(1);
+      } else {
+        refused.fetch_add(1);
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(acquired.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+  EXPECT_EQ(errors.load(), 0);
+  EXPECT_EQ(must(store_->listSessions(idOf("SN1"), 100, 0)).total, 1);
+}
+
+TEST_P(StoreContract, StartSessionErrorsWriteNothing) {
+  SessionStart mismatch = sessionStart("SN1", "s1", kT0);
+  mismatch.session.device_id = idOf("SN2");
+  EXPECT_EQ(errc(store_->startSession(mismatch)), StoreErrc::Invalid);
+  SessionStart no_ttl = sessionStart("SN1", "s1", kT0, 0s);
+  EXPECT_EQ(errc(store_->startSession(no_ttl)), StoreErrc::Invalid);
+  EXPECT_FALSE(must(store_->getDevice(idOf("SN1"), kT0)).has_value());
+
+  // A session id used before: Conflict, and neither the lease nor the Inform stays.
+  must(store_->startSession(sessionStart("SN1", "s1", kT0)));
+  SessionSave done;
+  done.session = must(store_->getSession("s1")).value();
+  done.session.ended_at = kT0 + 1s;
+  done.now = kT0 + 1s;
+  done.lease = SessionSave::LeaseAction::Release;
+  EXPECT_TRUE(must(store_->saveSession(done)).lease_held);
+  SessionStart again = sessionStart("SN1", "s1", kT0 + 2s);
+  again.inform.software_version = "9.9";
+  EXPECT_EQ(errc(store_->startSession(again)), StoreErrc::Conflict);
+  EXPECT_EQ(must(store_->getDevice(idOf("SN1"), kT0)).value().software_version, "1.0.0");
+  EXPECT_TRUE(must(store_->acquireLease(idOf("SN1"), "s9", "b", kT0 + 3s, 30s)).acquired());
+}
+
+TEST_P(StoreContract, SaveSessionWritesTheRowAndRenewsOrReleasesTheLease) {
+  must(store_->startSession(sessionStart("SN1", "s1", kT0)));
+  SessionSave save;
+  save.session = must(store_->getSession("s1")).value();
+  save.session.last_activity = kT0 + 20s;
+  save.session.messages_in = 2;
+  save.session.messages_out = 2;
+  save.session.events.push_back("rpc:GetRPCMethods");
+  save.session.state_json = R"({"phase":"acs_requests"})";
+  save.now = kT0 + 20s;
+  save.lease = SessionSave::LeaseAction::Renew;
+  save.lease_ttl = 30s;
+  auto renewed = must(store_->saveSession(save));
+  EXPECT_TRUE(renewed.lease_held);
+  EXPECT_EQ(renewed.requeued, 0);
+  EXPECT_FALSE(renewed.completed.has_value());
+  EXPECT_FALSE(renewed.completion_error.has_value());
+  auto row = must(store_->getSession("s1")).value();
+  EXPECT_EQ(row.last_activity, kT0 + 20s);
+  EXPECT_EQ(row.messages_in, 2);
+  EXPECT_EQ(row.events, (std::vector<std::string>{"2 PERIODIC", "rpc:GetRPCMethods"}));
+  EXPECT_EQ(row.state_json, R"({"phase":"acs_requests"})");
+  // Renewed to kT0 + 50 s.
+  auto other = must(store_->acquireLease(idOf("SN1"), "s2", "b", kT0 + 40s, 30s));
+  EXPECT_FALSE(other.acquired());
+  EXPECT_EQ(other.holder_expires_at, kT0 + 50s);
+
+  save.session.ended_at = kT0 + 21s;
+  save.session.outcome = "ok";
+  save.now = kT0 + 21s;
+  save.lease = SessionSave::LeaseAction::Release;
+  EXPECT_TRUE(must(store_->saveSession(save)).lease_held);
+  EXPECT_EQ(must(store_->getSession("s1")).value().outcome, "ok");
+  EXPECT_TRUE(must(store_->acquireLease(idOf("SN1"), "s2", "b", kT0 + 22s, 30s)).acquired());
+  // Releasing again: it is not ours any more, nothing changes.
+  EXPECT_FALSE(must(store_->saveSession(save)).lease_held);
+  save.lease = SessionSave::LeaseAction::Renew;
+  EXPECT_FALSE(must(store_->saveSession(save)).lease_held);
+  EXPECT_EQ(must(store_->acquireLease(idOf("SN1"), "s3", "c", kT0 + 23s, 30s)).holder_session_id,
+            "s2");
+}
+
+TEST_P(StoreContract, SaveSessionCompletesTheTaskAndRequeuesTheRest) {
+  must(store_->startSession(sessionStart("SN1", "s1", kT0)));
+  const Task answered = must(store_->createTask(newTask(idOf("SN1")), kT0));
+  const Task other = must(store_->createTask(newTask(idOf("SN1"), "FactoryReset"), kT0));
+  must(store_->markTaskSent(answered.id, "s1", "", kT0 + 1s));
+  must(store_->markTaskSent(other.id, "s1", "", kT0 + 2s));
+
+  SessionSave save;
+  save.session = must(store_->getSession("s1")).value();
+  save.session.ended_at = kT0 + 3s;
+  save.session.outcome = "aborted";
+  save.now = kT0 + 3s;
+  save.lease = SessionSave::LeaseAction::Release;
+  save.requeue_sent_tasks = true;
+  save.complete_task_id = answered.id;
+  save.complete_result_json = R"({"done":true})";
+  auto out = must(store_->saveSession(save));
+  ASSERT_TRUE(out.completed.has_value());
+  EXPECT_EQ(out.completed->id, answered.id);
+  EXPECT_EQ(out.completed->state, TaskState::Completed);
+  EXPECT_FALSE(out.completion_error.has_value());
+  EXPECT_EQ(out.requeued, 1);
+  EXPECT_TRUE(out.lease_held);
+  EXPECT_EQ(must(store_->getTask(answered.id)).value().result_json, R"({"done":true})");
+  EXPECT_EQ(must(store_->getTask(other.id)).value().state, TaskState::Pending);
+}
+
+TEST_P(StoreContract, SaveSessionReportsATaskItCannotCompleteAndSavesTheRest) {
+  must(store_->startSession(sessionStart("SN1", "s1", kT0)));
+  const Task pending = must(store_->createTask(newTask(idOf("SN1")), kT0));
+  const Task elsewhere = must(store_->createTask(newTask(idOf("SN1")), kT0));
+  must(store_->markTaskSent(elsewhere.id, "s0", "", kT0));
+
+  SessionSave save;
+  save.session = must(store_->getSession("s1")).value();
+  save.session.messages_in = 5;
+  save.now = kT0 + 1s;
+  save.complete_task_id = pending.id;
+  auto out = must(store_->saveSession(save));
+  ASSERT_TRUE(out.completion_error.has_value());
+  EXPECT_EQ(out.completion_error->code, StoreErrc::Conflict);
+  EXPECT_FALSE(out.completed.has_value());
+  EXPECT_EQ(must(store_->getSession("s1")).value().messages_in, 5);
+  EXPECT_EQ(must(store_->getTask(pending.id)).value().state, TaskState::Pending);
+
+  save.complete_task_id = elsewhere.id;  // Sent, but in another session
+  out = must(store_->saveSession(save));
+  ASSERT_TRUE(out.completion_error.has_value());
+  EXPECT_EQ(out.completion_error->code, StoreErrc::Conflict);
+  EXPECT_EQ(must(store_->getTask(elsewhere.id)).value().state, TaskState::Sent);
+
+  save.complete_task_id = 999999;
+  out = must(store_->saveSession(save));
+  ASSERT_TRUE(out.completion_error.has_value());
+  EXPECT_EQ(out.completion_error->code, StoreErrc::NotFound);
+}
+
+TEST_P(StoreContract, SaveSessionOfAnUnknownSessionChangesNothing) {
+  must(store_->recordInform(inform("SN1")));
+  const Task task = must(store_->createTask(newTask(idOf("SN1")), kT0));
+  must(store_->markTaskSent(task.id, "ghost", "", kT0));
+  must(store_->acquireLease(idOf("SN1"), "ghost", "acs-a", kT0, 30s));
+  SessionSave save;
+  save.session = newSession("ghost", idOf("SN1"), kT0);
+  save.now = kT0 + 1s;
+  save.lease = SessionSave::LeaseAction::Release;
+  save.requeue_sent_tasks = true;
+  save.complete_task_id = task.id;
+  EXPECT_EQ(errc(store_->saveSession(save)), StoreErrc::NotFound);
+  EXPECT_EQ(must(store_->getTask(task.id)).value().state, TaskState::Sent);
+  EXPECT_FALSE(must(store_->acquireLease(idOf("SN1"), "s2", "b", kT0 + 2s, 30s)).acquired());
+
+  save.lease = SessionSave::LeaseAction::Renew;
+  save.lease_ttl = 0s;
+  EXPECT_EQ(errc(store_->saveSession(save)), StoreErrc::Invalid);
+}
+
+TEST_P(StoreContract, FailTaskEndsPendingOrSentTasksWithAReason) {
+  must(store_->recordInform(inform("SN1")));
+  const Task pending = must(store_->createTask(newTask(idOf("SN1")), kT0));
+  auto failed = must(store_->failTask(pending.id, "invalid task: no ParameterNames", kT0 + 1s));
+  EXPECT_EQ(failed.state, TaskState::Failed);
+  EXPECT_EQ(failed.fault_code, 0U);
+  EXPECT_EQ(failed.fault_string, "invalid task: no ParameterNames");
+  EXPECT_EQ(failed.updated_at, kT0 + 1s);
+
+  const Task sent = must(store_->createTask(newTask(idOf("SN1")), kT0));
+  must(store_->markTaskSent(sent.id, "s1", "", kT0));
+  EXPECT_EQ(must(store_->failTask(sent.id, "protocol error: expected RebootResponse", kT0)).state,
+            TaskState::Failed);
+  // Listed with the failed ones.
+  TaskQuery q;
+  q.device_id = idOf("SN1");
+  q.state = TaskState::Failed;
+  EXPECT_EQ(must(store_->listTasks(q)).total, 2);
+
+  EXPECT_EQ(errc(store_->failTask(pending.id, "again", kT0)), StoreErrc::Conflict);
+  const Task done = must(store_->createTask(newTask(idOf("SN1")), kT0));
+  must(store_->markTaskSent(done.id, "s1", "", kT0));
+  must(store_->completeTask(done.id, "{}", kT0));
+  EXPECT_EQ(errc(store_->failTask(done.id, "late", kT0)), StoreErrc::Conflict);
+  EXPECT_EQ(errc(store_->failTask(424242, "gone", kT0)), StoreErrc::NotFound);
+  EXPECT_EQ(errc(store_->failTask(done.id, "", kT0)), StoreErrc::Invalid);
+}
+
 // -------------------------------------------------------------------------------------------
 
 TEST_P(StoreContract, TasksRunInCreationOrderPerDevice) {

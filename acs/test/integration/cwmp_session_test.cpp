@@ -230,6 +230,55 @@ TEST_P(CwmpBackendTest, CpeFaultIsRecordedOnTheTask) {
   EXPECT_NE(faults->items.front().detail_json.find("9008"), std::string::npos);
 }
 
+TEST_P(CwmpBackendTest, ProtocolErrorFailsTheTaskWithItsReason) {
+  TestServer& acs = start();
+  CpeClient cpe(acs.port());
+  const std::string serial = uniqueSerial("PROTO");
+  const std::string device = deviceIdFor(serial);
+  periodicSession(cpe, serial);
+  const std::int64_t id = createTask(acs.store(), device, "Reboot", "{}");
+  ASSERT_EQ(cpe.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
+  Reply r = cpe.emptyPost();
+  ASSERT_NE(r.as<cwmp::Reboot>(), nullptr) << r.body;
+  // An empty POST instead of the RebootResponse: not a CPE fault, the task Failed.
+  EXPECT_EQ(cpe.emptyPost().status, 204);
+  store::Task t = taskOf(acs.store(), id);
+  EXPECT_EQ(t.state, store::TaskState::Failed);
+  EXPECT_EQ(t.fault_code, 0u);
+  EXPECT_NE(t.fault_string.find("protocol error: empty POST instead of RebootResponse"),
+            std::string::npos)
+      << t.fault_string;
+  auto faults = acs.store().listFaults(device, 10, 0);
+  ASSERT_TRUE(faults.ok());
+  ASSERT_FALSE(faults->items.empty());
+  EXPECT_EQ(faults->items.front().task_id, id);
+  EXPECT_EQ(faults->items.front().code, 0u);
+}
+
+TEST_P(CwmpBackendTest, AnsweredTaskIsCompletedWithTheSessionsLastSave) {
+  TestServer& acs = start();
+  CpeClient cpe(acs.port());
+  const std::string serial = uniqueSerial("LAST");
+  const std::string device = deviceIdFor(serial);
+  periodicSession(cpe, serial);
+  const std::int64_t id = createTask(acs.store(), device, "Reboot", "{}");
+  ASSERT_EQ(cpe.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
+  Reply r = cpe.emptyPost();
+  ASSERT_NE(r.as<cwmp::Reboot>(), nullptr) << r.body;
+  Reply end = cpe.send(envelopeOf(cwmp::RebootResponse{}, *r.envelope->header.id));
+  EXPECT_EQ(end.status, 204) << end.body;
+  store::Task t = taskOf(acs.store(), id);
+  EXPECT_EQ(t.state, store::TaskState::Completed);
+  // The session ended and its lease is free for the next one.
+  auto sessions = acs.store().listSessions(device, 1, 0);
+  ASSERT_TRUE(sessions.ok());
+  ASSERT_FALSE(sessions->items.empty());
+  EXPECT_EQ(sessions->items.front().outcome, "ok");
+  EXPECT_TRUE(sessions->items.front().ended_at.has_value());
+  EXPECT_EQ(cpe.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
+  EXPECT_EQ(cpe.emptyPost().status, 204);
+}
+
 TEST_P(CwmpBackendTest, RefreshStoresNamesAndValuesOfTheSubtree) {
   TestServer& acs = start();
   CpeClient cpe(acs.port());

@@ -1,6 +1,7 @@
 // SQLite-specific behaviour: the file, WAL mode, migrations, errors from the file system.
 #include <filesystem>
 
+#include "store/sql/migrations.h"
 #include "store/store_factory.h"
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -58,13 +59,36 @@ TEST_F(SqliteFile, CreatesAWalDatabaseWithMigrationsRecorded) {
   }
   EXPECT_TRUE(std::filesystem::exists(path()));
   EXPECT_EQ(scalar(path(), "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(scalar(path(), "SELECT COUNT(*) FROM schema_migrations"), "1");
+  const std::string all = std::to_string(sql::migrationsFor(sql::Dialect::Sqlite).size());
+  EXPECT_EQ(scalar(path(), "SELECT COUNT(*) FROM schema_migrations"), all);
   EXPECT_EQ(scalar(path(), "SELECT name FROM schema_migrations WHERE version = 1"),
             "initial schema");
   // Opening again applies nothing twice.
   auto again = openStore("sqlite://" + path(), {});
   ASSERT_TRUE(again.ok()) << again.error().message;
-  EXPECT_EQ(scalar(path(), "SELECT COUNT(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(scalar(path(), "SELECT COUNT(*) FROM schema_migrations"), all);
+}
+
+TEST_F(SqliteFile, AMigrationMissingBelowTheNewestIsStillApplied) {
+  // A database that got version 3 from a build without version 2 (written in parallel and
+  // shipped later): opening it applies 2.
+  { ASSERT_TRUE(openStore("sqlite://" + path(), {}).ok()); }
+  ASSERT_GT(sql::latestSchemaVersion(sql::Dialect::Sqlite), 2);
+  {
+    Poco::Data::SQLite::Connector::registerConnector();
+    Poco::Data::Session session("SQLite", path());
+    session << "DROP INDEX devices_class_version", Poco::Data::Keywords::now;
+    session << "DELETE FROM schema_migrations WHERE version = 2", Poco::Data::Keywords::now;
+  }
+  EXPECT_EQ(scalar(path(), "SELECT COUNT(*) FROM schema_migrations WHERE version = 2"), "0");
+  auto reopened = openStore("sqlite://" + path(), {});
+  ASSERT_TRUE(reopened.ok()) << reopened.error().message;
+  EXPECT_EQ(scalar(path(), "SELECT name FROM schema_migrations WHERE version = 2"),
+            "device list indexes");
+  EXPECT_EQ(scalar(path(),
+                   "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = "
+                   "'devices_class_version'"),
+            "1");
 }
 
 TEST_F(SqliteFile, EveryQueryFilterHasAnIndex) {
@@ -73,7 +97,7 @@ TEST_F(SqliteFile, EveryQueryFilterHasAnIndex) {
        {"devices_oui", "devices_product_class", "devices_software_version", "devices_online_until",
         "devices_last_inform", "parameters_name_value", "device_tags_tag", "sessions_open",
         "tasks_device_state", "tasks_sent_session", "tasks_command_key", "captures_device",
-        "faults_device"}) {
+        "faults_device", "devices_class_version"}) {
     EXPECT_EQ(scalar(path(), std::string("SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' "
                                          "AND name = '") +
                                  index + "'"),
@@ -93,6 +117,11 @@ TEST_F(SqliteFile, EveryQueryFilterHasAnIndex) {
             std::string::npos);
   EXPECT_NE(plan(path(), "SELECT COUNT(*) FROM devices WHERE online_until >= 5")
                 .find("devices_online_until"),
+            std::string::npos);
+  EXPECT_NE(plan(path(),
+                 "SELECT id FROM devices WHERE product_class = 'a' AND software_version = 'b' "
+                 "ORDER BY id LIMIT 100")
+                .find("devices_class_version"),
             std::string::npos);
 }
 

@@ -35,7 +35,7 @@ constexpr int kListDevices = 100'000;
 
 InformRecord makeInform(int device, TimePoint now) {
   InformRecord r;
-  r.oui = "00A0C9";
+  r.oui = "00A0C" + std::to_string(device % 10);
   r.product_class = device % 4 == 0 ? "RG2" : "RG1";
   r.serial_number = "SN" + std::to_string(device);
   r.manufacturer = "Acme";
@@ -100,15 +100,19 @@ void recordInforms(benchmark::State& state, Store* store) {
   }
 }
 
-// Seeds `count` devices (10% on 2.0.0, a quarter RG2, every 7th tagged "lab").
-void seed(Store& store, int count) {
+// Seeds `count` devices (ten OUIs, 10% on 2.0.0, a quarter RG2, every 7th tagged "lab").
+// spread_informs: last Informs spread over two hours, so about one in twelve is online
+// (interval 300 s, multiple 2); otherwise all at once.
+void seed(Store& store, int count, bool spread_informs = false) {
   std::vector<std::thread> threads;
   std::atomic<int> next{0};
   const TimePoint now = acs::store::nowMs();
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int d = next++; d < count; d = next++) {
-        auto r = store.recordInform(makeInform(d, now));
+        const TimePoint at =
+            spread_informs ? now - std::chrono::seconds(static_cast<std::int64_t>(d % 7200)) : now;
+        auto r = store.recordInform(makeInform(d, at));
         if (!r.ok()) {
           std::cerr << "seeding failed: " << r.error().message << "\n";
           std::exit(1);
@@ -174,6 +178,24 @@ void registerLists(const std::string& backend, Store* store) {
   DeviceQuery text;
   text.text = "SN4242";
   add("text", text);
+  // The filters of GET /api/devices named in issue 3's latency target.
+  DeviceQuery oui;
+  oui.oui = "00A0C3";
+  add("oui", oui);
+  DeviceQuery class_version;
+  class_version.product_class = "RG2";
+  class_version.software_version = "2.0.0";
+  add("product_class_software_version", class_version);
+  DeviceQuery online_page1;
+  online_page1.online = true;
+  add("online", online_page1);
+  DeviceQuery offline_oui;
+  offline_oui.online = false;
+  offline_oui.oui = "00A0C1";
+  add("offline_oui", offline_oui);
+  DeviceQuery dense_text;
+  dense_text.text = "SN1";
+  add("text_dense", dense_text);
 }
 
 }  // namespace
@@ -208,7 +230,7 @@ int main(int argc, char** argv) {
   if (lists) {
     listing = open("sqlite://" + dir + "/list.db");
     const auto start = std::chrono::steady_clock::now();
-    seed(*listing, kListDevices);
+    seed(*listing, kListDevices, true);
     std::cerr << "seeded " << kListDevices << " devices (25 parameters each) in "
               << std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count()
               << " s\n";

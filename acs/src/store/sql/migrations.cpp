@@ -6,6 +6,8 @@
 //   ranges are byte-wise on both backends.
 #include "store/sql/migrations.h"
 
+#include <algorithm>
+
 namespace acs::store::sql {
 namespace {
 
@@ -136,6 +138,31 @@ const std::vector<Migration> kSqlite = {
          // Parameter-value filters (GET /api/devices?param=...).
          "CREATE INDEX parameters_name_value ON parameters(name, value)",
      })},
+    {2, "device list indexes",
+     {
+         // GET /api/devices?product_class=..&software_version=.. walks this in id order.
+         "CREATE INDEX devices_class_version ON devices(product_class, software_version, id)",
+     }},
+    // --- Dashboard (issue 7) -------------------------------------------------------------------
+    {3,
+     "dashboard: stored files",
+     {
+         R"(CREATE TABLE files (
+              name TEXT NOT NULL PRIMARY KEY,
+              size INTEGER NOT NULL,
+              sha256 TEXT NOT NULL,
+              file_type TEXT NOT NULL DEFAULT '',
+              uploaded_at INTEGER NOT NULL,
+              chunk_bytes INTEGER NOT NULL))",
+         // The content in chunk_bytes pieces, base64 (a PostgreSQL text column takes no NUL
+         // bytes; one schema for both dialects), so a Range request reads only its chunks.
+         R"(CREATE TABLE file_chunks (
+              name TEXT NOT NULL,
+              seq INTEGER NOT NULL,
+              data TEXT NOT NULL,
+              PRIMARY KEY (name, seq)))",
+         "CREATE INDEX devices_hardware_version ON devices(hardware_version, id)",
+     }},
 };
 
 const std::vector<Migration> kPostgres = {
@@ -229,6 +256,29 @@ const std::vector<Migration> kPostgres = {
          // can be longer, so the index holds md5(value); queries compare both.
          "CREATE INDEX parameters_name_value ON parameters(name, md5(value))",
      })},
+    {2, "device list indexes",
+     {
+         // GET /api/devices?product_class=..&software_version=.. walks this in id order.
+         "CREATE INDEX devices_class_version ON devices(product_class, software_version, id)",
+     }},
+    // --- Dashboard (issue 7) -------------------------------------------------------------------
+    {3,
+     "dashboard: stored files",
+     {
+         R"(CREATE TABLE files (
+              name TEXT COLLATE "C" NOT NULL PRIMARY KEY,
+              size BIGINT NOT NULL,
+              sha256 TEXT NOT NULL,
+              file_type TEXT NOT NULL DEFAULT '',
+              uploaded_at BIGINT NOT NULL,
+              chunk_bytes BIGINT NOT NULL))",
+         R"(CREATE TABLE file_chunks (
+              name TEXT COLLATE "C" NOT NULL,
+              seq BIGINT NOT NULL,
+              data TEXT NOT NULL,
+              PRIMARY KEY (name, seq)))",
+         "CREATE INDEX devices_hardware_version ON devices(hardware_version, id)",
+     }},
 };
 
 }  // namespace
@@ -237,6 +287,10 @@ const std::vector<Migration>& migrationsFor(Dialect dialect) {
   return dialect == Dialect::Postgres ? kPostgres : kSqlite;
 }
 
-int latestSchemaVersion(Dialect dialect) { return migrationsFor(dialect).back().version; }
+int latestSchemaVersion(Dialect dialect) {
+  int latest = 0;
+  for (const Migration& m : migrationsFor(dialect)) latest = std::max(latest, m.version);
+  return latest;
+}
 
 }  // namespace acs::store::sql

@@ -6,6 +6,8 @@
 #include <unordered_map>
 
 #include "store/sql/migrations.h"
+#include "store/sql/periodic_task.h"
+#include "store/sql/sql_store_dashboard.h"
 #include "store/sql/sql_text.h"
 
 namespace acs::store::sql {
@@ -222,6 +224,24 @@ class SqlStore final : public Store {
   }
   WriteCounters counters() const { return {writes_->batches(), writes_->operations()}; }
 
+  // Starts backend_.background_sql (after the migrations, so it never races them).
+  void startBackground() {
+    if (backend_.background_sql.empty() || backend_.background_period.count() <= 0) return;
+    background_ = std::make_unique<PeriodicTask>(backend_.background_period, [this] {
+      try {
+        if (!background_conn_ || !background_conn_->usable()) {
+          background_conn_.reset();
+          background_conn_ = backend_.connect();
+        }
+        for (const std::string& statement : backend_.background_sql) {
+          (void)background_conn_->exec(statement);
+        }
+      } catch (...) {
+        background_conn_.reset();  // reconnect next round
+      }
+    });
+  }
+
   std::string_view backendName() const override { return backend_.name; }
 
   Status health() override {
@@ -260,6 +280,9 @@ class SqlStore final : public Store {
   Result<std::vector<SessionRecord>> listStaleSessions(TimePoint now,
                                                        std::chrono::milliseconds timeout) override;
 
+  Result<SessionStartOutcome> startSession(const SessionStart& start) override;
+  Result<SessionSaveOutcome> saveSession(const SessionSave& save) override;
+
   Result<Task> createTask(const Task& task, TimePoint now) override;
   Result<std::optional<Task>> getTask(std::int64_t id) override;
   Result<Page<Task>> listTasks(const TaskQuery& query) override;
@@ -269,6 +292,7 @@ class SqlStore final : public Store {
   Result<Task> completeTask(std::int64_t id, std::string_view result_json, TimePoint now) override;
   Result<Task> faultTask(std::int64_t id, std::uint32_t code, std::string_view message,
                          std::string_view detail_json, TimePoint now) override;
+  Result<Task> failTask(std::int64_t id, std::string_view reason, TimePoint now) override;
   Result<Task> setTaskResult(std::int64_t id, std::string_view result_json, TimePoint now) override;
   Result<TaskState> cancelTask(std::int64_t id, TimePoint now) override;
   Result<std::int64_t> requeueSessionTasks(std::string_view session_id, TimePoint now) override;
@@ -286,6 +310,48 @@ class SqlStore final : public Store {
 
   Result<Stats> stats(TimePoint now, double online_multiple) override;
   Result<PurgeCounts> purgeOlderThan(TimePoint cutoff) override;
+
+  // --- Dashboard queries (issue 7): the SQL is in sql_store_dashboard.cpp -----------------------
+  Result<std::int64_t> countDevicesSeen(TimePoint since, TimePoint until) override {
+    return read<std::int64_t>(
+        [&](Conn& c) { return dashboard::countDevicesSeen(c, since, until); });
+  }
+  Result<std::vector<ActivityBucket>> activitySeries(TimePoint start, TimePoint end,
+                                                     std::chrono::milliseconds step) override {
+    return read<std::vector<ActivityBucket>>(
+        [&](Conn& c) { return dashboard::activitySeries(c, start, end, step); });
+  }
+  Result<Breakdown> deviceBreakdown(const BreakdownQuery& query) override {
+    if (query.online_multiple < 0) {
+      return storeError(StoreErrc::Invalid, "online_multiple must not be negative");
+    }
+    const std::int64_t multiple =
+        query.online_multiple > 0 ? onlineMultipleMilli(query.online_multiple) : multiple_milli_;
+    const dashboard::OnlineRule rule{
+        multiple == multiple_milli_, multiple,
+        static_cast<std::int64_t>(options_.default_online_window.count())};
+    return read<Breakdown>([&](Conn& c) { return dashboard::deviceBreakdown(c, query, rule); });
+  }
+  Result<StoredFile> putFile(const StoredFile& file, std::string_view content,
+                             TimePoint now) override {
+    return write<StoredFile>(routeOf(std::string_view(file.name)),
+                             [&](Conn& c) { return dashboard::putFile(c, file, content, now); });
+  }
+  Result<std::vector<StoredFile>> listFiles() override {
+    return read<std::vector<StoredFile>>([](Conn& c) { return dashboard::listFiles(c); });
+  }
+  Result<std::optional<StoredFile>> getFile(std::string_view name) override {
+    return read<std::optional<StoredFile>>([&](Conn& c) { return dashboard::getFile(c, name); });
+  }
+  Result<std::string> readFileContent(std::string_view name, std::string_view sha256,
+                                      std::int64_t offset, std::int64_t length) override {
+    return read<std::string>(
+        [&](Conn& c) { return dashboard::readFileContent(c, name, sha256, offset, length); });
+  }
+  Result<bool> deleteFile(std::string_view name) override {
+    return write<bool>(routeOf(name), [&](Conn& c) { return dashboard::deleteFile(c, name); });
+  }
+  // --- End of dashboard queries (issue 7) -------------------------------------------------------
 
  private:
   // Runs `fn` on a read connection (or through the writer when there are none).
@@ -364,9 +430,19 @@ class SqlStore final : public Store {
 
   void upsertParametersTx(Conn& c, std::string_view device_id, const std::vector<Parameter>& params,
                           TimePoint now) const;
+  // The bodies of recordInform, acquireLease, createSession, updateSession and
+  // requeueSessionTasks, run inside the caller's transaction (startSession / saveSession
+  // combine them).
+  Device recordInformTx(Conn& c, const std::string& id, const InformRecord& inform) const;
+  LeaseOutcome acquireLeaseTx(Conn& c, std::string_view device_id, std::string_view session_id,
+                              std::string_view owner, TimePoint now, std::chrono::milliseconds ttl,
+                              bool take_over_ended) const;
+  void createSessionTx(Conn& c, const SessionRecord& s) const;
+  void updateSessionTx(Conn& c, const SessionRecord& s) const;
+  std::int64_t requeueSessionTasksTx(Conn& c, std::string_view session_id, TimePoint now) const;
   std::optional<Task> taskById(Conn& c, std::int64_t id) const {
-    Rows rows =
-        c.query(cat({"SELECT ", kTaskCols, " FROM tasks WHERE id = ?"}), {id}, kTaskColCount);
+    static const std::string kSql = cat({"SELECT ", kTaskCols, " FROM tasks WHERE id = ?"});
+    Rows rows = c.query(kSql, {id}, kTaskColCount);
     if (rows.empty()) return std::nullopt;
     return taskFrom(rows, 0);
   }
@@ -388,6 +464,8 @@ class SqlStore final : public Store {
   std::int64_t multiple_milli_ = 0;
   std::unique_ptr<ConnPool> readers_;
   std::unique_ptr<WriteQueue> writes_;
+  ConnPtr background_conn_;                   // used by background_ only
+  std::unique_ptr<PeriodicTask> background_;  // last: stopped first
 };
 
 // --- Migrations
@@ -403,16 +481,29 @@ Status SqlStore::migrate() {
     c.exec(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT NOT NULL PRIMARY KEY, "
         "name TEXT NOT NULL, applied_at BIGINT NOT NULL)");
-    Rows rows = c.query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", {}, 1);
-    const std::int64_t current = rows.integer(0, 0);
+    // Versions are applied by membership, not by "above the highest": a migration numbered
+    // below one already applied (written in parallel and shipped later) still runs, in
+    // version order with the others that are missing.
+    Rows rows = c.query("SELECT version FROM schema_migrations ORDER BY version", {}, 1);
+    std::vector<std::int64_t> applied;
+    applied.reserve(rows.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) applied.push_back(rows.integer(r, 0));
     const int latest = latestSchemaVersion(dialect);
-    if (current > latest) {
-      fail(StoreErrc::Invalid, "database schema version " + std::to_string(current) +
+    if (!applied.empty() && applied.back() > latest) {
+      fail(StoreErrc::Invalid, "database schema version " + std::to_string(applied.back()) +
                                    " is newer than this ACS supports (" + std::to_string(latest) +
                                    "); upgrade the ACS");
     }
-    for (const Migration& migration : migrationsFor(dialect)) {
-      if (migration.version <= current) continue;
+    std::vector<const Migration*> ordered;
+    for (const Migration& migration : migrationsFor(dialect)) ordered.push_back(&migration);
+    std::stable_sort(ordered.begin(), ordered.end(), [](const Migration* a, const Migration* b) {
+      return a->version < b->version;
+    });
+    for (const Migration* next : ordered) {
+      const Migration& migration = *next;
+      if (std::binary_search(applied.begin(), applied.end(), std::int64_t{migration.version})) {
+        continue;
+      }
       for (const std::string& statement : migration.statements) c.exec(statement);
       c.exec("INSERT INTO schema_migrations(version, name, applied_at) VALUES (?, ?, ?)",
              {std::int64_t{migration.version}, migration.name, ms(nowMs())});
@@ -435,11 +526,27 @@ Result<Device> SqlStore::recordInform(const InformRecord& inform) {
   if (inform.periodic_inform_interval < 0) {
     return storeError(StoreErrc::Invalid, "periodic inform interval must not be negative");
   }
+  return write<Device>(routeOf(id), [&](Conn& c) { return recordInformTx(c, id, inform); });
+}
+
+// Makes the device id of an Inform (Invalid when it has none).
+std::string informDeviceId(const InformRecord& inform) {
+  if (!inform.device_id.empty()) return inform.device_id;
+  if (inform.oui.empty() || inform.serial_number.empty()) {
+    fail(StoreErrc::Invalid, "Inform has no device id: OUI and SerialNumber are required");
+  }
+  return makeDeviceId(inform.oui, inform.product_class, inform.serial_number);
+}
+
+Device SqlStore::recordInformTx(Conn& c, const std::string& id, const InformRecord& inform) const {
+  if (inform.periodic_inform_interval < 0) {
+    fail(StoreErrc::Invalid, "periodic inform interval must not be negative");
+  }
   const std::int64_t now = ms(inform.now);
   const std::int64_t online_until =
       now + windowFor(inform.periodic_inform_interval, multiple_milli_);
   const std::int64_t default_window = options_.default_online_window.count();
-  return write<Device>(routeOf(id), [&](Conn& c) {
+  {
     checkId("device id", id);
     static const std::string kUpsert = cat(
         {"INSERT INTO devices(id, oui, product_class, serial_number, manufacturer, "
@@ -486,7 +593,7 @@ Result<Device> SqlStore::recordInform(const InformRecord& inform) {
     device.online =
         isOnline(device, inform.now, options_.online_multiple, options_.default_online_window);
     return device;
-  });
+  }
 }
 
 void SqlStore::upsertParametersTx(Conn& c, std::string_view device_id,
@@ -647,7 +754,6 @@ Result<Page<Device>> SqlStore::listDevices(const DeviceQuery& q) {
   return read<Page<Device>>([&](Conn& c) {
     checkPage(q.limit, q.offset);
     Page<Device> page;
-    page.total = c.query(cat({"SELECT COUNT(*) FROM devices", where}), params, 1).integer(0, 0);
     SqlParams page_params = params;
     page_params.push_back(q.limit);
     page_params.push_back(q.offset);
@@ -666,6 +772,22 @@ Result<Page<Device>> SqlStore::listDevices(const DeviceQuery& q) {
           isOnline(page.items.back(), q.now, multiple, options_.default_online_window);
     }
     fillTags(c, page.items);
+    const auto got = static_cast<std::int64_t>(page.items.size());
+    if (got < q.limit && (got > 0 || q.offset == 0)) {
+      // The page ran out of matches: it holds the last of them, no counting needed.
+      page.total = q.offset + got;
+      return page;
+    }
+    // Count up to a cap (the page goes past offset + limit anyway), not every match.
+    const std::int64_t cap =
+        std::max(std::max<std::int64_t>(1, options_.device_count_cap), q.offset + q.limit + 1);
+    SqlParams count_params = params;
+    count_params.push_back(cap);
+    page.total =
+        c.query(cat({"SELECT COUNT(*) FROM (SELECT 1 FROM devices", where, " LIMIT ?) AS m"}),
+                count_params, 1)
+            .integer(0, 0);
+    page.total_exact = page.total < cap;
     return page;
   });
 }
@@ -773,6 +895,15 @@ Result<LeaseOutcome> SqlStore::acquireLease(std::string_view device_id, std::str
                                             std::string_view owner, TimePoint now,
                                             std::chrono::milliseconds ttl) {
   return write<LeaseOutcome>(routeOf(device_id), [&](Conn& c) {
+    return acquireLeaseTx(c, device_id, session_id, owner, now, ttl, false);
+  });
+}
+
+LeaseOutcome SqlStore::acquireLeaseTx(Conn& c, std::string_view device_id,
+                                      std::string_view session_id, std::string_view owner,
+                                      TimePoint now, std::chrono::milliseconds ttl,
+                                      bool take_over_ended) const {
+  {
     checkId("device id", device_id);
     checkId("session id", session_id);
     if (ttl.count() <= 0) fail(StoreErrc::Invalid, "lease ttl must be positive");
@@ -791,11 +922,16 @@ Result<LeaseOutcome> SqlStore::acquireLease(std::string_view device_id, std::str
       if (rows.empty()) continue;
       const std::string holder = rows.text(0, 0);
       const std::int64_t holder_expires = rows.integer(0, 2);
-      if (holder == session_id || holder_expires <= ms(now)) {
+      // A live lease whose session row says it ended was forgotten (e.g. its ACS died
+      // between the two writes of an older version): closed already, nothing to report.
+      const bool holder_ended =
+          take_over_ended && holder != session_id && holder_expires > ms(now) &&
+          !c.query("SELECT 1 FROM sessions WHERE id = ? AND ended_at > 0", {holder}, 1).empty();
+      if (holder == session_id || holder_expires <= ms(now) || holder_ended) {
         c.exec("UPDATE leases SET session_id = ?, owner = ?, expires_at = ? WHERE device_id = ?",
                {text(session_id), text(owner), expires, text(device_id)});
         LeaseOutcome out;
-        if (holder != session_id) out.taken_over_session_id = holder;
+        if (holder != session_id && !holder_ended) out.taken_over_session_id = holder;
         return out;
       }
       LeaseOutcome out;
@@ -806,7 +942,7 @@ Result<LeaseOutcome> SqlStore::acquireLease(std::string_view device_id, std::str
       return out;
     }
     fail(StoreErrc::Busy, "lease of device '" + std::string(device_id) + "' kept changing");
-  });
+  }
 }
 
 Result<bool> SqlStore::renewLease(std::string_view device_id, std::string_view session_id,
@@ -829,7 +965,11 @@ Result<bool> SqlStore::releaseLease(std::string_view device_id, std::string_view
 // --------------------------------------------------------------------------------------
 
 Status SqlStore::createSession(const SessionRecord& s) {
-  return writeStatus(routeOf(s.device_id), [&](Conn& c) {
+  return writeStatus(routeOf(s.device_id), [&](Conn& c) { createSessionTx(c, s); });
+}
+
+void SqlStore::createSessionTx(Conn& c, const SessionRecord& s) const {
+  {
     checkId("session id", s.id);
     requireDevice(c, s.device_id);
     if (c.exec(
@@ -840,11 +980,15 @@ Status SqlStore::createSession(const SessionRecord& s) {
              encodeList(s.events), s.messages_in, s.messages_out, s.outcome, s.state_json}) == 0) {
       fail(StoreErrc::Conflict, "session '" + s.id + "' already exists");
     }
-  });
+  }
 }
 
 Status SqlStore::updateSession(const SessionRecord& s) {
-  return writeStatus(routeOf(s.device_id), [&](Conn& c) {
+  return writeStatus(routeOf(s.device_id), [&](Conn& c) { updateSessionTx(c, s); });
+}
+
+void SqlStore::updateSessionTx(Conn& c, const SessionRecord& s) const {
+  {
     checkId("session id", s.id);
     if (c.exec("UPDATE sessions SET owner = ?, last_activity = ?, ended_at = ?, events = ?, "
                "messages_in = ?, messages_out = ?, outcome = ?, state_json = ? WHERE id = ?",
@@ -852,14 +996,87 @@ Status SqlStore::updateSession(const SessionRecord& s) {
                 s.messages_in, s.messages_out, s.outcome, s.state_json, s.id}) == 0) {
       fail(StoreErrc::NotFound, "session '" + s.id + "' not found");
     }
+  }
+}
+
+Result<SessionStartOutcome> SqlStore::startSession(const SessionStart& start) {
+  std::string id;
+  try {
+    id = informDeviceId(start.inform);
+  } catch (const StoreFailure& e) {
+    return e.error();
+  }
+  if (start.session.device_id != id) {
+    return storeError(StoreErrc::Invalid, "session device '" + start.session.device_id +
+                                              "' is not the Inform's device '" + id + "'");
+  }
+  return write<SessionStartOutcome>(routeOf(id), [&](Conn& c) {
+    SessionStartOutcome out;
+    out.lease = acquireLeaseTx(c, id, start.session.id, start.owner, start.inform.now,
+                               start.lease_ttl, true);
+    if (!out.lease.acquired()) return out;
+    out.device = recordInformTx(c, id, start.inform);
+    createSessionTx(c, start.session);
+    return out;
+  });
+}
+
+Result<SessionSaveOutcome> SqlStore::saveSession(const SessionSave& save) {
+  const SessionRecord& s = save.session;
+  if (save.lease == SessionSave::LeaseAction::Renew && save.lease_ttl.count() <= 0) {
+    return storeError(StoreErrc::Invalid, "lease ttl must be positive");
+  }
+  return write<SessionSaveOutcome>(routeOf(s.device_id), [&](Conn& c) {
+    SessionSaveOutcome out;
+    if (save.complete_task_id != 0) {
+      static const std::string kComplete =
+          cat({"UPDATE tasks SET state = 'completed', result_json = ?, updated_at = ? WHERE id = "
+               "? AND state = 'sent' AND session_id = ? RETURNING ",
+               kTaskCols});
+      Rows rows =
+          c.query(kComplete, {save.complete_result_json, ms(save.now), save.complete_task_id, s.id},
+                  kTaskColCount);
+      if (!rows.empty()) {
+        out.completed = taskFrom(rows, 0);
+      } else {
+        auto task = taskById(c, save.complete_task_id);
+        const std::string name = "task " + std::to_string(save.complete_task_id);
+        if (!task) {
+          out.completion_error = storeError(StoreErrc::NotFound, name + " not found");
+        } else if (task->state == TaskState::Sent) {
+          out.completion_error = storeError(
+              StoreErrc::Conflict, name + " was sent in another session: cannot complete it");
+        } else {
+          out.completion_error = storeError(
+              StoreErrc::Conflict,
+              name + " is " + std::string(taskStateName(task->state)) + ": cannot complete it");
+        }
+      }
+    }
+    updateSessionTx(c, s);
+    if (save.requeue_sent_tasks) out.requeued = requeueSessionTasksTx(c, s.id, save.now);
+    switch (save.lease) {
+      case SessionSave::LeaseAction::Keep:
+        break;
+      case SessionSave::LeaseAction::Renew:
+        out.lease_held =
+            c.exec("UPDATE leases SET expires_at = ? WHERE device_id = ? AND session_id = ?",
+                   {ms(save.now) + save.lease_ttl.count(), s.device_id, s.id}) > 0;
+        break;
+      case SessionSave::LeaseAction::Release:
+        out.lease_held = c.exec("DELETE FROM leases WHERE device_id = ? AND session_id = ?",
+                                {s.device_id, s.id}) > 0;
+        break;
+    }
+    return out;
   });
 }
 
 Result<std::optional<SessionRecord>> SqlStore::getSession(std::string_view id) {
   return read<std::optional<SessionRecord>>([&](Conn& c) -> std::optional<SessionRecord> {
     checkId("session id", id);
-    Rows rows = c.query(cat({"SELECT ", kSessionCols, " FROM sessions WHERE id = ?"}), {text(id)},
-                        kSessionColCount);
+    static const std::string kSql = cat({"SELECT ", kSessionCols, " FROM sessions WHERE id = ?"});
+    Rows rows = c.query(kSql, {text(id)}, kSessionColCount);
     if (rows.empty()) return std::nullopt;
     return sessionFrom(rows, 0);
   });
@@ -965,10 +1182,10 @@ Result<std::optional<Task>> SqlStore::nextPendingTask(std::string_view device_id
   for (int round = 0; round < 1000; ++round) {
     auto next = read<std::optional<Task>>([&](Conn& c) -> std::optional<Task> {
       checkId("device id", device_id);
-      Rows rows = c.query(cat({"SELECT ", kTaskCols,
-                               " FROM tasks WHERE device_id = ? AND state = 'pending' ORDER BY "
-                               "id LIMIT 1"}),
-                          {text(device_id)}, kTaskColCount);
+      static const std::string kSql = cat({"SELECT ", kTaskCols,
+                                           " FROM tasks WHERE device_id = ? AND state = 'pending' "
+                                           "ORDER BY id LIMIT 1"});
+      Rows rows = c.query(kSql, {text(device_id)}, kTaskColCount);
       if (rows.empty()) {
         requireDevice(c, device_id);
         return std::nullopt;
@@ -1031,6 +1248,16 @@ Result<Task> SqlStore::faultTask(std::int64_t id, std::uint32_t code, std::strin
       {std::int64_t{code}, text(message), text(detail_json), text(detail_json), ms(now), id});
 }
 
+Result<Task> SqlStore::failTask(std::int64_t id, std::string_view reason, TimePoint now) {
+  if (reason.empty()) return storeError(StoreErrc::Invalid, "failure reason is empty");
+  return transition(id, "fail it",
+                    cat({"UPDATE tasks SET state = 'failed', fault_code = 0, fault_string = ?, "
+                         "updated_at = ? WHERE id = ? AND state IN ('pending', 'sent') "
+                         "RETURNING ",
+                         kTaskCols}),
+                    {text(reason), ms(now), id});
+}
+
 Result<Task> SqlStore::setTaskResult(std::int64_t id, std::string_view result_json, TimePoint now) {
   return transition(id, "set its result",
                     cat({"UPDATE tasks SET result_json = ?, updated_at = ? WHERE id = ? "
@@ -1056,7 +1283,13 @@ Result<TaskState> SqlStore::cancelTask(std::int64_t id, TimePoint now) {
 }
 
 Result<std::int64_t> SqlStore::requeueSessionTasks(std::string_view session_id, TimePoint now) {
-  return write<std::int64_t>(routeOf(session_id), [&](Conn& c) {
+  return write<std::int64_t>(routeOf(session_id),
+                             [&](Conn& c) { return requeueSessionTasksTx(c, session_id, now); });
+}
+
+std::int64_t SqlStore::requeueSessionTasksTx(Conn& c, std::string_view session_id,
+                                             TimePoint now) const {
+  {
     checkId("session id", session_id);
     const std::int64_t failed = c.exec(
         "UPDATE tasks SET state = 'failed', fault_string = 'max attempts reached', updated_at = ? "
@@ -1067,7 +1300,7 @@ Result<std::int64_t> SqlStore::requeueSessionTasks(std::string_view session_id, 
         "state = 'sent'",
         {ms(now), text(session_id)});
     return failed + requeued;
-  });
+  }
 }
 
 Result<std::optional<Task>> SqlStore::findTaskByCommandKey(std::string_view device_id,
@@ -1271,6 +1504,7 @@ Result<StorePtr> openSqlStore(SqlBackend backend, const StoreOptions& options) {
   if (!migrated) return migrated.error();
   Status maintained = store->maintain();
   if (!maintained) return maintained.error();
+  store->startBackground();
   return StorePtr(std::move(store));
 }
 

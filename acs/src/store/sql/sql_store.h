@@ -3,6 +3,7 @@
 // itself is written once (with `?` placeholders, translated for PostgreSQL) in sql_store.cpp.
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,11 @@ struct SqlBackend {
   // Run after the migrations at open and after each purge: refreshes the query planner's
   // statistics (SQLite has no autovacuum/autoanalyze; PostgreSQL needs none).
   std::vector<std::string> maintenance_sql;
+  // Run every background_period on a connection of their own, off the request path (SQLite:
+  // the WAL checkpoint, so that no writer's commit pays for copying the WAL back). A failure
+  // drops that connection; the next round reconnects. Empty: no background thread.
+  std::vector<std::string> background_sql;
+  std::chrono::milliseconds background_period{0};
 };
 
 // Opens the store: applies pending migrations (Invalid when the database is newer than

@@ -126,8 +126,15 @@ std::uint64_t WriteQueue::operations() const {
 void WriteQueue::runBatch(Lane& lane, std::vector<Item*>& batch) {
   constexpr int kAttempts = 5;
   Classified failure;
+  bool savepoints = false;  // optimistic: most batches have no failing operation
   for (int attempt = 0; attempt < kAttempts; ++attempt) {
-    if (tryBatch(lane, batch, failure)) return;
+    bool needs_savepoints = false;
+    if (tryBatch(lane, batch, savepoints, failure, needs_savepoints)) return;
+    if (needs_savepoints) {
+      savepoints = true;
+      --attempt;  // not a failure of the batch: it runs again, isolating each operation
+      continue;
+    }
     if (!failure.retry_transaction) break;
   }
   for (Item* item : batch) item->error = failure.error;
@@ -135,7 +142,8 @@ void WriteQueue::runBatch(Lane& lane, std::vector<Item*>& batch) {
 
 // One attempt: true when the transaction committed (items may still carry their own
 // errors); false with `failure` set when the whole batch failed and was rolled back.
-bool WriteQueue::tryBatch(Lane& lane, std::vector<Item*>& batch, Classified& failure) {
+bool WriteQueue::tryBatch(Lane& lane, std::vector<Item*>& batch, bool savepoints,
+                          Classified& failure, bool& needs_savepoints) {
   try {
     if (!lane.conn || !lane.conn->usable()) {
       lane.conn.reset();
@@ -148,7 +156,7 @@ bool WriteQueue::tryBatch(Lane& lane, std::vector<Item*>& batch, Classified& fai
     return false;
   }
   Conn& conn = *lane.conn;
-  const bool savepoints = batch.size() > 1;
+  savepoints = savepoints && batch.size() > 1;
   bool in_transaction = false;
   try {
     conn.exec(begin_sql_);
@@ -161,6 +169,12 @@ bool WriteQueue::tryBatch(Lane& lane, std::vector<Item*>& batch, Classified& fai
       } catch (...) {
         Classified c = classifyCurrent(classify_);
         if (c.connection_lost || c.retry_transaction) throw;  // the batch as a whole
+        if (!savepoints && batch.size() > 1) {
+          // The others' changes cannot be kept apart from this one's: undo all of it.
+          conn.exec("ROLLBACK");
+          needs_savepoints = true;
+          return false;
+        }
         item->error = c.error;
         if (!savepoints) {
           conn.exec("ROLLBACK");

@@ -5,9 +5,11 @@
 // of one device keep their order and never deadlock each other within one process). As in
 // LevelDB's write path, the caller at the front of a lane's queue becomes the leader: it takes
 // everything queued behind it (up to max_batch), runs it on the lane's connection in ONE
-// transaction - each closure inside its own SAVEPOINT when the batch has more than one, so a
-// failing closure rolls back only its own changes - commits once, then wakes the callers it
-// served and hands the lead to the next in line. A lone caller therefore runs its write on its
+// transaction, commits once, then wakes the callers it served and hands the lead to the next
+// in line. A failing closure rolls back only its own changes: the batch first runs without
+// savepoints (each costs two statements, two round trips on PostgreSQL); when a closure fails,
+// the whole transaction is rolled back and the batch runs again with each closure inside its
+// own SAVEPOINT. A lone caller therefore runs its write on its
 // own thread with no hand-off; under load one commit serves many callers. SQLite uses one lane
 // (it admits one writer at a time anyway); PostgreSQL several.
 //
@@ -118,7 +120,11 @@ class WriteQueue {
   };
 
   void runBatch(Lane& lane, std::vector<Item*>& batch);
-  bool tryBatch(Lane& lane, std::vector<Item*>& batch, Classified& failure);
+  // Returns true when the transaction committed (items may carry their own errors). False:
+  // the batch was rolled back, `failure` says why; `needs_savepoints` is set when a closure
+  // failed in a batch run without savepoints (run it again with them).
+  bool tryBatch(Lane& lane, std::vector<Item*>& batch, bool savepoints, Classified& failure,
+                bool& needs_savepoints);
 
   std::size_t max_batch_;
   ConnFactory factory_;

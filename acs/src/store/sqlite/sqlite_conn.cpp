@@ -17,8 +17,8 @@ SqliteConn::~SqliteConn() {
 }
 
 sqlite3_stmt* SqliteConn::prepare(std::string_view sql) {
+  if (auto it = cache_.find(sql); it != cache_.end()) return it->second;
   const std::string key(sql);
-  if (auto it = cache_.find(key); it != cache_.end()) return it->second;
   if (cache_.size() >= kMaxCachedStatements) {
     for (auto& [text, stmt] : cache_) sqlite3_finalize(stmt);
     cache_.clear();

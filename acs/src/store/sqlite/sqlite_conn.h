@@ -6,7 +6,9 @@
 // types the rest of Poco::Data::SQLite throws.
 #pragma once
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "store/sql/conn.h"
@@ -34,7 +36,14 @@ class SqliteConn final : public Conn {
 
   Poco::Data::Session session_;  // owns the connection
   sqlite3* db_ = nullptr;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  // Looked up by string_view (no key copy per statement run).
+  struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const {
+      return std::hash<std::string_view>{}(text);
+    }
+  };
+  std::unordered_map<std::string, sqlite3_stmt*, TextHash, std::equal_to<>> cache_;
 };
 
 }  // namespace acs::store::sql
