@@ -29,6 +29,7 @@ acs_add_library(acs_api
     ${_acs_api_dir}/src/api/api_json.cpp
     ${_acs_api_dir}/src/api/api_requests.cpp
     ${_acs_api_dir}/src/api/api_router.cpp
+    ${_acs_api_dir}/src/api/dashboard_api.cpp
     ${_acs_api_dir}/src/api/json_input.cpp
     ${_acs_api_dir}/src/api/json_writer.cpp
     ${_acs_api_openapi_cpp}
@@ -60,6 +61,7 @@ acs_add_test(acs_api_tests
     ${_acs_api_dir}/test/api/api_requests_test.cpp
     ${_acs_api_dir}/test/api/api_json_test.cpp
     ${_acs_api_dir}/test/api/api_router_test.cpp
+    ${_acs_api_dir}/test/api/dashboard_api_test.cpp
     ${_acs_api_dir}/test/api/openapi_test.cpp
     ${_acs_api_dir}/test/api/acsctl_cli_test.cpp
     ${_acs_api_dir}/test/api/api_test_support.cpp
@@ -74,8 +76,24 @@ acs_add_test(acs_api_integration_tests
     ${_acs_api_dir}/test/integration/api_test_server.cpp
     ${_acs_api_dir}/test/integration/api_http_test.cpp
     ${_acs_api_dir}/test/integration/acsctl_test.cpp
+    ${_acs_api_dir}/test/integration/api_dashboard_http_test.cpp
+    ${_acs_api_dir}/test/integration/api_dashboard_sqlite_test.cpp
   INCLUDE ${_acs_api_dir}/test
   DEPS acs_api acs_store_factory lab_net Poco::Net Poco::Foundation)
+
+# The dashboard HTTP tests on PostgreSQL (label pg; needs ACS_TEST_PG_DSN).
+if(ACS_WITH_POSTGRES)
+  acs_add_test(acs_api_pg_tests
+    LABELS pg
+    TIMEOUT 120
+    SOURCES
+      ${_acs_api_dir}/test/api/api_test_support.cpp
+      ${_acs_api_dir}/test/integration/api_test_server.cpp
+      ${_acs_api_dir}/test/integration/api_dashboard_http_test.cpp
+      ${_acs_api_dir}/test/integration/api_dashboard_pg_test.cpp
+    INCLUDE ${_acs_api_dir}/test
+    DEPS acs_api acs_store_factory acs_store_postgres lab_net Poco::Net Poco::Foundation)
+endif()
 
 if(TARGET acs_api_integration_tests)
   # The acsctl tests run the real binary as a subprocess.

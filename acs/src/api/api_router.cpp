@@ -5,9 +5,11 @@
 #include <cctype>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <istream>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -16,6 +18,7 @@
 #include "api/api_error.h"
 #include "api/api_json.h"
 #include "api/api_requests.h"
+#include "api/dashboard_api.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
 #include <Poco/Exception.h>
@@ -31,6 +34,8 @@ namespace {
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kPrometheus = "text/plain; version=0.0.4; charset=utf-8";
 constexpr std::string_view kAllowedRequestHeaders = "Authorization, X-API-Key, Content-Type";
+// Downloads larger than this are streamed in pieces of this size (see ApiResponse).
+constexpr std::size_t kFileStreamPieceBytes = 1024 * 1024;
 
 // Compares in time that depends only on the lengths, never on where the first difference is,
 // so an attacker cannot find the API key byte by byte from response times.
@@ -147,13 +152,19 @@ std::string devicePath(const std::string& id) { return "device '" + id + "'"; }
 
 class ApiRouter::Impl {
  public:
-  explicit Impl(ApiDeps deps) : deps_(deps), log_(Poco::Logger::get("acs.api")) {}
+  explicit Impl(ApiDeps deps)
+      : deps_(deps), max_file_bytes_(fileLimit(deps)), log_(Poco::Logger::get("acs.api")) {}
 
   ApiResponse dispatch(const ApiRequest& request);
   // Answers `request` with `error` without routing it (a body too large to read), after the
   // same authentication a routed request gets.
   ApiResponse dispatchError(const ApiRequest& request, const ApiError& error);
   std::uint64_t maxBodyBytes() const { return deps_.config.max_body_bytes; }
+  std::uint64_t maxFileBytes() const { return max_file_bytes_; }
+  // PUT /api/files/{name}: the body is the file (raw bytes, its own size limit).
+  static bool isFileUpload(std::string_view method, std::string_view path) {
+    return method == "PUT" && path.starts_with("/api/files/");
+  }
 
  private:
   struct Call {
@@ -165,12 +176,13 @@ class ApiRouter::Impl {
   struct Route {
     RouteSpec spec;
     Handler handler;
-    bool open;  // served without an API key even when auth is enabled
+    bool open;              // served without an API key even when auth is enabled
+    bool raw_body = false;  // the body is not JSON (file uploads)
   };
 
  public:
-  static const std::array<Route, 22> kRoutes;
-  static const std::array<RouteSpec, 22> kSpecs;
+  static const std::array<Route, 31> kRoutes;
+  static const std::array<RouteSpec, 31> kSpecs;
 
  private:
   // Handlers, one per route.
@@ -196,6 +208,19 @@ class ApiRouter::Impl {
   ApiResult<ApiResponse> listTasks(const Call& call);
   ApiResult<ApiResponse> getTask(const Call& call);
   ApiResult<ApiResponse> cancelTask(const Call& call);
+  // Dashboard (issue 7).
+  ApiResult<ApiResponse> timeseries(const Call& call);
+  ApiResult<ApiResponse> breakdown(const Call& call);
+  ApiResult<ApiResponse> parameterTree(const Call& call);
+  ApiResult<ApiResponse> listFiles(const Call& call);
+  ApiResult<ApiResponse> getFileInfo(const Call& call);
+  ApiResult<ApiResponse> putFile(const Call& call);
+  ApiResult<ApiResponse> deleteFile(const Call& call);
+  ApiResult<ApiResponse> serveFile(const Call& call);
+  ApiResult<ApiResponse> headFile(const Call& call);
+  ApiResult<ApiResponse> sendFile(const Call& call, bool head);
+  std::string urlOf(const ApiRequest& request, std::string_view name) const;
+  static std::uint64_t fileLimit(const ApiDeps& deps);
 
   // Shared steps.
   ApiResult<ApiResponse> createTaskFor(const Call& call, const TaskCreateOptions& options);
@@ -209,11 +234,12 @@ class ApiRouter::Impl {
   ApiResponse route(const ApiRequest& request);
 
   ApiDeps deps_;
+  std::uint64_t max_file_bytes_;
   Poco::Logger& log_;
 };
 
 // Order matters only for readability: patterns never overlap (literal segments differ).
-const std::array<ApiRouter::Impl::Route, 22> ApiRouter::Impl::kRoutes = {{
+const std::array<ApiRouter::Impl::Route, 31> ApiRouter::Impl::kRoutes = {{
     {{"GET", "/api/health"}, &Impl::health, true},
     {{"GET", "/api/openapi.json"}, &Impl::openApi, true},
     {{"GET", "/metrics"}, &Impl::metrics, false},
@@ -236,10 +262,21 @@ const std::array<ApiRouter::Impl::Route, 22> ApiRouter::Impl::kRoutes = {{
     {{"GET", "/api/tasks"}, &Impl::listTasks, false},
     {{"GET", "/api/tasks/{task_id}"}, &Impl::getTask, false},
     {{"DELETE", "/api/tasks/{task_id}"}, &Impl::cancelTask, false},
+    // Dashboard (issue 7, acs/web/API-NEEDS.md).
+    {{"GET", "/api/stats/timeseries"}, &Impl::timeseries, false},
+    {{"GET", "/api/stats/breakdown"}, &Impl::breakdown, false},
+    {{"GET", "/api/devices/{id}/parameter-tree"}, &Impl::parameterTree, false},
+    {{"GET", "/api/files"}, &Impl::listFiles, false},
+    {{"GET", "/api/files/{name}"}, &Impl::getFileInfo, false},
+    {{"PUT", "/api/files/{name}"}, &Impl::putFile, false, true},
+    {{"DELETE", "/api/files/{name}"}, &Impl::deleteFile, false},
+    // CPEs cannot send an API key: stored files are served without one.
+    {{"GET", "/files/{name}"}, &Impl::serveFile, true},
+    {{"HEAD", "/files/{name}"}, &Impl::headFile, true},
 }};
 
-const std::array<RouteSpec, 22> ApiRouter::Impl::kSpecs = [] {
-  std::array<RouteSpec, 22> specs{};
+const std::array<RouteSpec, 31> ApiRouter::Impl::kSpecs = [] {
+  std::array<RouteSpec, 31> specs{};
   for (std::size_t i = 0; i < kRoutes.size(); ++i) specs[i] = kRoutes[i].spec;
   return specs;
 }();
@@ -355,8 +392,8 @@ ApiResponse ApiRouter::Impl::route(const ApiRequest& request) {
     response.headers.emplace_back("Allow", allow + ", OPTIONS");
     return response;
   }
-  if ((request.method == "POST" || request.method == "PUT") && !isBlank(request.body) &&
-      !isJsonContentType(request.content_type)) {
+  if ((request.method == "POST" || request.method == "PUT") && !match->raw_body &&
+      !isBlank(request.body) && !isJsonContentType(request.content_type)) {
     return errorResponse(
         ApiError{415, "unsupported_media_type",
                  "request bodies must be application/json, got '" + request.content_type + "'"});
@@ -462,12 +499,16 @@ ApiResult<ApiResponse> ApiRouter::Impl::stats(const Call& call) {
     return ApiError::badRequest("unknown_parameter",
                                 "unknown query parameter '" + call.query.front().first + "'");
   }
-  auto stats = deps_.store.stats(store::nowMs(), deps_.config.online_multiple);
+  const store::TimePoint now = store::nowMs();
+  auto stats = deps_.store.stats(now, deps_.config.online_multiple);
   if (!stats.ok()) return storeFailure(stats.error());
+  auto seen = deps_.store.countDevicesSeen(now - std::chrono::hours(1), now);
+  if (!seen.ok()) return storeFailure(seen.error());
   JsonWriter w;
   w.beginObject();
   w.key("devices_total").value(stats->devices_total);
   w.key("devices_online").value(stats->devices_online);
+  w.key("devices_seen_last_hour").value(*seen);
   w.key("tasks_by_state").beginObject();
   for (const auto& [state, count] : stats->tasks_by_state) w.key(state).value(count);
   w.endObject();
@@ -489,6 +530,8 @@ ApiResult<ApiResponse> ApiRouter::Impl::listDevices(const Call& call) {
   for (const store::Device& device : page->items) writeDevice(w, device);
   w.endArray();
   w.key("total").value(page->total);
+  // False: the store stopped counting and `total` is a lower bound (store::Page).
+  w.key("total_exact").value(page->total_exact);
   w.key("limit").value(query->limit);
   w.key("offset").value(query->offset);
   w.endObject();
@@ -789,6 +832,202 @@ ApiResult<ApiResponse> ApiRouter::Impl::cancelTask(const Call& call) {
   return jsonResponse(200, w.take());
 }
 
+// --- Dashboard (issue 7) -----------------------------------------------------------------------
+
+std::uint64_t ApiRouter::Impl::fileLimit(const ApiDeps& deps) {
+  if (deps.max_file_bytes > 0) return deps.max_file_bytes;
+  if (const char* env = std::getenv("ACS_MAX_FILE_BYTES"); env != nullptr && *env != '\0') {
+    std::uint64_t value = 0;
+    const std::string_view text(env);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec == std::errc() && end == text.data() + text.size() && value > 0) return value;
+    Poco::Logger::get("acs.api").warning("ignoring ACS_MAX_FILE_BYTES='" + std::string(text) +
+                                         "' (not a positive integer); files up to " +
+                                         std::to_string(kDefaultMaxFileBytes) + " bytes");
+  }
+  return kDefaultMaxFileBytes;
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::timeseries(const Call& call) {
+  auto query = parseTimeseriesQuery(call.query);
+  if (!query.ok()) return query.error();
+  const TimeWindow window = timeseriesWindow(store::nowMs(), *query);
+  auto points = deps_.store.activitySeries(window.start, window.end, query->step);
+  if (!points.ok()) return storeFailure(points.error());
+  JsonWriter w;
+  writeTimeseries(w, window, query->step, *points);
+  return jsonResponse(200, w.take());
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::breakdown(const Call& call) {
+  auto query = parseBreakdownQuery(call.query, store::nowMs(), deps_.config.online_multiple);
+  if (!query.ok()) return query.error();
+  auto result = deps_.store.deviceBreakdown(*query);
+  if (!result.ok()) return storeFailure(result.error());
+  JsonWriter w;
+  writeBreakdown(w, query->field, *result);
+  return jsonResponse(200, w.take());
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::parameterTree(const Call& call) {
+  auto prefix = parseParameterTreeQuery(call.query);
+  if (!prefix.ok()) return prefix.error();
+  // The stored subtree, grouped here into one level (see parameterTree()).
+  auto parameters = deps_.store.getParameters(call.params[0], *prefix);
+  if (!parameters.ok()) return storeFailure(parameters.error());
+  const std::vector<TreeItem> items = api::parameterTree(*prefix, *parameters);
+  JsonWriter w;
+  writeParameterTree(w, call.params[0], *prefix, items);
+  return jsonResponse(200, w.take());
+}
+
+std::string ApiRouter::Impl::urlOf(const ApiRequest& request, std::string_view name) const {
+  // The host the client reached the ACS under is the one CPEs on its network reach it by.
+  const std::string host = !request.host.empty()
+                               ? request.host
+                               : deps_.config.host + ":" + std::to_string(deps_.config.port);
+  return fileUrl(host, name);
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::listFiles(const Call& call) {
+  if (auto unknown = QueryReader(call.query).unknownParameter()) return *unknown;
+  auto files = deps_.store.listFiles();
+  if (!files.ok()) return storeFailure(files.error());
+  JsonWriter w;
+  w.beginObject().key("items").beginArray();
+  for (const store::StoredFile& file : *files) {
+    writeStoredFile(w, file, urlOf(call.request, file.name));
+  }
+  w.endArray();
+  w.key("total").value(static_cast<std::int64_t>(files->size()));
+  w.key("max_file_bytes").value(max_file_bytes_);
+  w.endObject();
+  return jsonResponse(200, w.take());
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::getFileInfo(const Call& call) {
+  if (auto unknown = QueryReader(call.query).unknownParameter()) return *unknown;
+  if (auto bad = checkFileName(call.params[0])) return *bad;
+  auto file = deps_.store.getFile(call.params[0]);
+  if (!file.ok()) return storeFailure(file.error());
+  if (!file->has_value()) return ApiError::notFound("unknown file '" + call.params[0] + "'");
+  JsonWriter w;
+  writeStoredFile(w, **file, urlOf(call.request, call.params[0]));
+  return jsonResponse(200, w.take());
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::putFile(const Call& call) {
+  auto file_type = parseFilePutQuery(call.query);
+  if (!file_type.ok()) return file_type.error();
+  if (auto bad = checkFileName(call.params[0])) return *bad;
+  auto existing = deps_.store.getFile(call.params[0]);
+  if (!existing.ok()) return storeFailure(existing.error());
+  store::StoredFile input;
+  input.name = call.params[0];
+  input.file_type = *file_type;
+  input.sha256 = sha256Hex(call.request.body);
+  auto stored = deps_.store.putFile(input, call.request.body, store::nowMs());
+  if (!stored.ok()) return storeFailure(stored.error());
+  JsonWriter w;
+  writeStoredFile(w, *stored, urlOf(call.request, stored->name));
+  const bool replaced = existing->has_value();
+  ApiResponse response = jsonResponse(replaced ? 200 : 201, w.take());
+  response.headers.emplace_back("Location", "/api/files/" + percentEncode(stored->name));
+  return response;
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::deleteFile(const Call& call) {
+  if (auto unknown = QueryReader(call.query).unknownParameter()) return *unknown;
+  if (auto bad = checkFileName(call.params[0])) return *bad;
+  auto deleted = deps_.store.deleteFile(call.params[0]);
+  if (!deleted.ok()) return storeFailure(deleted.error());
+  if (!*deleted) return ApiError::notFound("unknown file '" + call.params[0] + "'");
+  return noContent();
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::serveFile(const Call& call) {
+  return sendFile(call, false);
+}
+
+ApiResult<ApiResponse> ApiRouter::Impl::headFile(const Call& call) { return sendFile(call, true); }
+
+ApiResult<ApiResponse> ApiRouter::Impl::sendFile(const Call& call, bool head) {
+  if (auto unknown = QueryReader(call.query).unknownParameter()) return *unknown;
+  if (checkFileName(call.params[0])) {
+    return ApiError::notFound("unknown file '" + call.params[0] + "'");
+  }
+  auto file = deps_.store.getFile(call.params[0]);
+  if (!file.ok()) return storeFailure(file.error());
+  if (!file->has_value()) return ApiError::notFound("unknown file '" + call.params[0] + "'");
+  const store::StoredFile& info = **file;
+
+  const RangeRequest range = parseRange(call.request.range, info.size);
+  if (range.kind == RangeKind::Unsatisfiable) {
+    ApiResponse response =
+        errorResponse(ApiError{416, "range_not_satisfiable",
+                               "range '" + call.request.range + "' is outside the file (" +
+                                   std::to_string(info.size) + " bytes)"});
+    response.headers.emplace_back("Content-Range", "bytes */" + std::to_string(info.size));
+    return response;
+  }
+  const ByteRange bytes =
+      range.kind == RangeKind::Satisfiable ? range.range : ByteRange{0, info.size};
+  ApiResponse response;
+  response.status = range.kind == RangeKind::Satisfiable ? 206 : 200;
+  response.content_type = "application/octet-stream";
+  response.headers.emplace_back("Accept-Ranges", "bytes");
+  response.headers.emplace_back("ETag", "\"" + info.sha256 + "\"");
+  if (range.kind == RangeKind::Satisfiable) {
+    response.headers.emplace_back("Content-Range",
+                                  "bytes " + std::to_string(bytes.offset) + "-" +
+                                      std::to_string(bytes.offset + bytes.length - 1) + "/" +
+                                      std::to_string(info.size));
+  }
+  if (head) {
+    response.head_content_length = bytes.length;
+    return response;
+  }
+  if (bytes.length > static_cast<std::int64_t>(kFileStreamPieceBytes)) {
+    // Streamed in pieces, each read from one snapshot of that version of the file.
+    store::Store& files = deps_.store;
+    Poco::Logger& log = log_;
+    response.stream_length = bytes.length;
+    response.stream_body = [&files, &log, info, bytes](std::ostream& out) {
+      const auto piece = static_cast<std::int64_t>(kFileStreamPieceBytes);
+      for (std::int64_t done = 0; done < bytes.length;) {
+        const std::int64_t want = std::min(piece, bytes.length - done);
+        auto content = files.readFileContent(info.name, info.sha256, bytes.offset + done, want);
+        if (!content.ok() || static_cast<std::int64_t>(content->size()) != want) {
+          log.warning("serving file '" + info.name + "' stopped after " + std::to_string(done) +
+                      " bytes: " +
+                      (content.ok() ? std::string("content shorter than its recorded size")
+                                    : content.error().message));
+          return false;
+        }
+        out.write(content->data(), static_cast<std::streamsize>(content->size()));
+        if (!out) return false;  // the client went away
+        done += want;
+      }
+      return true;
+    };
+    return response;
+  }
+  auto content = deps_.store.readFileContent(info.name, info.sha256, bytes.offset, bytes.length);
+  if (!content.ok()) {
+    if (content.error().code == store::StoreErrc::NotFound) {
+      // Deleted or replaced between the two reads: the client retries and gets the new state.
+      return ApiError{503, "file_changed",
+                      "file '" + info.name + "' changed while it was being read; retry"};
+    }
+    return storeFailure(content.error());
+  }
+  if (static_cast<std::int64_t>(content->size()) != bytes.length) {
+    return ApiError::internal("file '" + info.name + "' is shorter than its recorded size");
+  }
+  response.body = std::move(*content);
+  return response;
+}
+
 // --- ApiRouter ----------------------------------------------------------------------------------
 
 ApiRouter::ApiRouter(ApiDeps deps) : impl_(std::make_unique<Impl>(deps)) {}
@@ -797,7 +1036,8 @@ ApiRouter::~ApiRouter() = default;
 
 bool ApiRouter::handles(std::string_view path) {
   path = path.substr(0, path.find('?'));
-  return path == "/metrics" || path == "/api" || path.starts_with("/api/");
+  return path == "/metrics" || path == "/api" || path.starts_with("/api/") ||
+         path.starts_with("/files/");
 }
 
 std::span<const RouteSpec> ApiRouter::routes() { return Impl::kSpecs; }
@@ -819,10 +1059,16 @@ void ApiRouter::handle(Poco::Net::HTTPServerRequest& request,
     in.authorization = request.get("Authorization", "");
     in.api_key = request.get("X-API-Key", "");
     in.origin = request.get("Origin", "");
+    in.host = request.get("Host", "");
+    in.range = request.get("Range", "");
 
-    const std::uint64_t limit = impl_->maxBodyBytes();
+    const bool file_upload = Impl::isFileUpload(in.method, in.path);
+    const std::uint64_t limit = file_upload ? impl_->maxFileBytes() : impl_->maxBodyBytes();
     ApiError too_large{413, "payload_too_large",
-                       "request body larger than " + std::to_string(limit) + " bytes"};
+                       file_upload
+                           ? "file larger than the ACS accepts (" + std::to_string(limit) +
+                                 " bytes; set ACS_MAX_FILE_BYTES to change)"
+                           : "request body larger than " + std::to_string(limit) + " bytes"};
     if (request.hasContentLength() && request.getContentLength64() > 0 &&
         static_cast<std::uint64_t>(request.getContentLength64()) > limit) {
       body_consumed = false;
@@ -834,6 +1080,9 @@ void ApiRouter::handle(Poco::Net::HTTPServerRequest& request,
     } else {
       std::istream& stream = request.stream();
       std::string body;
+      if (request.hasContentLength() && request.getContentLength64() > 0) {
+        body.reserve(static_cast<std::size_t>(request.getContentLength64()));
+      }
       char buffer[8192];
       bool over = false;
       while (stream.read(buffer, sizeof buffer) || stream.gcount() > 0) {
@@ -862,7 +1111,19 @@ void ApiRouter::handle(Poco::Net::HTTPServerRequest& request,
     for (const auto& [name, value] : reply.headers) response.add(name, value);
     // An unread body would be taken for the next request on this connection.
     if (!body_consumed) response.setKeepAlive(false);
-    if (reply.content_type.empty()) {
+    if (reply.head_content_length >= 0) {
+      // HEAD: the GET's headers, no body (Poco sends none for a HEAD request).
+      if (!reply.content_type.empty()) response.setContentType(reply.content_type);
+      response.setContentLength64(reply.head_content_length);
+      response.send();
+    } else if (reply.stream_body) {
+      // One download per connection: a download that stops early must end the connection.
+      response.setKeepAlive(false);
+      response.setContentType(reply.content_type);
+      response.setContentLength64(reply.stream_length);
+      std::ostream& out = response.send();
+      if (reply.stream_body(out)) out.flush();
+    } else if (reply.content_type.empty()) {
       response.setContentLength(0);
       response.send();
     } else {

@@ -13,6 +13,9 @@
 // holds no mutable state of its own and every dependency is itself thread-safe.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
 #include <memory>
 #include <span>
 #include <string>
@@ -38,6 +41,9 @@ struct ApiDeps {
   Metrics& metrics;
   const AcsConfig& config;
   ConnectionRequester& connection_requester;
+  // Largest PUT /api/files/{name} upload; 0: the ACS_MAX_FILE_BYTES environment variable, or
+  // 64 MiB without it. Larger uploads get 413.
+  std::uint64_t max_file_bytes = 0;
 };
 
 // One API request with the HTTP transport taken off: what dispatch() needs. `path` and `query`
@@ -51,6 +57,8 @@ struct ApiRequest {
   std::string authorization;  // Authorization header
   std::string api_key;        // X-API-Key header
   std::string origin;         // Origin header (CORS)
+  std::string host;           // Host header (URLs of stored files)
+  std::string range;          // Range header (GET /files/{name})
 };
 
 struct ApiResponse {
@@ -58,6 +66,14 @@ struct ApiResponse {
   std::string content_type = "application/json";  // "" for no body (204)
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers
+  // HEAD: the Content-Length the GET would have; the body is empty and not sent. -1 otherwise.
+  std::int64_t head_content_length = -1;
+  // Large downloads (GET /files/{name}): set instead of `body`. Writes exactly
+  // `stream_length` bytes to the stream piece by piece, so a file is never held in memory
+  // whole; false when it could not (the store failed or the file changed mid-way: the
+  // connection is then closed and the client sees fewer bytes than Content-Length).
+  std::function<bool(std::ostream&)> stream_body;
+  std::int64_t stream_length = 0;
 };
 
 // One route the router serves, e.g. {"GET", "/api/devices/{id}"}.
@@ -66,7 +82,8 @@ struct RouteSpec {
   std::string_view pattern;
 };
 
-// Handles /api/* and /metrics (and later /). Thread-safe; one instance per server.
+// Handles /api/*, /metrics and /files/* (stored files served to CPEs). Thread-safe; one
+// instance per server.
 class ApiRouter {
  public:
   explicit ApiRouter(ApiDeps deps);

@@ -4,6 +4,7 @@
 #include <array>
 #include <charconv>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
@@ -524,7 +525,44 @@ int tasks(Context& ctx, const Invocation& inv) {
   return kExitOk;
 }
 
-int stats(Context& ctx, const Invocation&) {
+// `stats --series`: informs and sessions per bucket (GET /api/stats/timeseries).
+int statsSeries(Context& ctx, const Invocation& inv) {
+  std::string query;
+  if (auto minutes = inv.option("--minutes")) {
+    addQuery(query, "minutes", std::to_string(parseInteger("--minutes", *minutes, 1, 1440)));
+  }
+  if (auto step = inv.option("--step")) {
+    const std::int64_t seconds = parseInteger("--step", *step, 1, 86400);
+    if (seconds != 60 && seconds != 300 && seconds != 900 && seconds != 3600) {
+      throw UsageError("--step: expected 60, 300, 900 or 3600 (seconds), got '" + *step + "'");
+    }
+    addQuery(query, "step", std::to_string(seconds));
+  }
+  auto reply = call(ctx, "GET", "/api/stats/timeseries" + query);
+  if (!reply) return kExitError;
+  if (ctx.json) return printJson(ctx, *reply);
+  Object series = requireObject(ctx, *reply);
+  if (series.isNull()) return kExitError;
+  Array points = series->getArray("points");
+  if (points.isNull()) {
+    ctx.err << "acsctl: unexpected reply (no points)\n";
+    return kExitError;
+  }
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; i < points->size(); ++i) {
+    Object point = points->getObject(static_cast<unsigned>(i));
+    rows.push_back({text(point, "t"), text(point, "informs"), text(point, "sessions")});
+  }
+  ctx.out << renderTable({"BUCKET START", "INFORMS", "SESSIONS"}, rows);
+  ctx.out << rows.size() << " buckets of " << text(series, "step_seconds") << " s\n";
+  return kExitOk;
+}
+
+int stats(Context& ctx, const Invocation& inv) {
+  if (inv.flag("--series")) return statsSeries(ctx, inv);
+  if (inv.option("--minutes") || inv.option("--step")) {
+    throw UsageError("--minutes and --step go with --series");
+  }
   auto reply = call(ctx, "GET", "/api/stats");
   if (!reply) return kExitError;
   if (ctx.json) return printJson(ctx, *reply);
@@ -533,6 +571,7 @@ int stats(Context& ctx, const Invocation&) {
   std::vector<std::pair<std::string, std::string>> fields = {
       {"devices", text(s, "devices_total")},
       {"online", text(s, "devices_online")},
+      {"seen (last hour)", text(s, "devices_seen_last_hour")},
       {"sessions (last hour)", text(s, "sessions_last_hour")},
       {"active sessions", text(s, "active_sessions")},
       {"faults (last 24 h)", text(s, "faults_last_24h")},
@@ -546,6 +585,68 @@ int stats(Context& ctx, const Invocation&) {
     }
   }
   ctx.out << renderFields(fields);
+  return kExitOk;
+}
+
+// --- Stored files (firmware the ACS serves to CPEs) ---------------------------------------------
+
+std::string filePath(const std::string& name) { return "/api/files/" + percentEncode(name); }
+
+int filesList(Context& ctx, const Invocation&) {
+  auto reply = call(ctx, "GET", "/api/files");
+  if (!reply) return kExitError;
+  if (ctx.json) return printJson(ctx, *reply);
+  Object list = requireObject(ctx, *reply);
+  if (list.isNull()) return kExitError;
+  Array items = list->getArray("items");
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t i = 0; !items.isNull() && i < items->size(); ++i) {
+    Object file = items->getObject(static_cast<unsigned>(i));
+    rows.push_back({text(file, "name"), text(file, "size"), text(file, "file_type"),
+                    text(file, "uploaded_at"), shorten(text(file, "sha256"), 16),
+                    text(file, "url")});
+  }
+  ctx.out << renderTable({"NAME", "SIZE", "FILE TYPE", "UPLOADED", "SHA256", "URL"}, rows);
+  ctx.out << rows.size() << " files\n";
+  return kExitOk;
+}
+
+int filesPut(Context& ctx, const Invocation& inv) {
+  const std::string& local = inv.args[0];
+  std::string name = inv.args.size() > 1 ? inv.args[1] : local.substr(local.rfind('/') + 1);
+  if (name.empty()) throw UsageError("no file name: give NAME after PATH");
+  std::ifstream in(local, std::ios::binary);
+  if (!in) {
+    ctx.err << "acsctl: cannot read '" << local << "'\n";
+    return kExitError;
+  }
+  std::ostringstream content;
+  content << in.rdbuf();
+  if (in.bad()) {
+    ctx.err << "acsctl: reading '" << local << "' failed\n";
+    return kExitError;
+  }
+  std::string query;
+  if (auto type = inv.option("--file-type")) addQuery(query, "file_type", *type);
+  HttpReply reply =
+      ctx.client.call("PUT", filePath(name) + query, content.str(), "application/octet-stream");
+  if (!reply.transport_error.empty() || reply.status >= 400) {
+    ctx.err << "acsctl: " << errorMessage(reply) << "\n";
+    return kExitError;
+  }
+  if (ctx.json) return printJson(ctx, reply);
+  Object file = requireObject(ctx, reply);
+  if (file.isNull()) return kExitError;
+  ctx.out << (reply.status == 201 ? "stored " : "replaced ") << text(file, "name") << " ("
+          << text(file, "size") << " bytes, sha256 " << text(file, "sha256") << ")\n"
+          << "CPEs download it from " << text(file, "url") << "\n";
+  return kExitOk;
+}
+
+int filesRemove(Context& ctx, const Invocation& inv) {
+  auto reply = call(ctx, "DELETE", filePath(inv.args[0]));
+  if (!reply) return kExitError;
+  if (!ctx.json) ctx.out << "deleted " << inv.args[0] << "\n";
   return kExitOk;
 }
 
@@ -723,14 +824,29 @@ const std::vector<CommandSpec>& commands() {
        {},
        "captures ID [--session SESSION_ID]   (JSON)",
        captures},
-      {"stats", 0, 0, {}, {}, "stats", stats},
+      {"stats",
+       0,
+       0,
+       {"--minutes", "--step"},
+       {"--series"},
+       "stats [--series [--minutes N] [--step 60|300|900|3600]]",
+       stats},
+      {"files ls", 0, 0, {}, {}, "files ls", filesList},
+      {"files put",
+       1,
+       2,
+       {"--file-type"},
+       {},
+       "files put PATH [NAME] [--file-type T]   (NAME defaults to PATH's file name)",
+       filesPut},
+      {"files rm", 1, 1, {}, {}, "files rm NAME", filesRemove},
       {"health", 0, 0, {}, {}, "health", health},
   };
   return kCommands;
 }
 
 bool isGroupWord(std::string_view word) {
-  return word == "devices" || word == "task" || word == "tag";
+  return word == "devices" || word == "task" || word == "tag" || word == "files";
 }
 
 const CommandSpec* findCommand(const std::string& words) {

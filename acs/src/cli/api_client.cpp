@@ -40,6 +40,11 @@ std::string ApiClient::checkUrl() const {
 
 HttpReply ApiClient::call(std::string_view method, std::string_view path,
                           std::string_view body) const {
+  return call(method, path, body, "application/json");
+}
+
+HttpReply ApiClient::call(std::string_view method, std::string_view path, std::string_view body,
+                          std::string_view content_type) const {
   HttpReply reply;
   try {
     Poco::URI uri(options_.base_url);
@@ -52,7 +57,7 @@ HttpReply ApiClient::call(std::string_view method, std::string_view path,
     request.set("Accept", "application/json");
     if (!options_.api_key.empty()) request.set("Authorization", "Bearer " + options_.api_key);
     if (!body.empty()) {
-      request.setContentType("application/json");
+      request.setContentType(std::string(content_type));
       request.setContentLength(static_cast<std::streamsize>(body.size()));
     } else if (method == "POST" || method == "PUT") {
       request.setContentLength(0);

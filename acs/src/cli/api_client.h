@@ -34,6 +34,9 @@ class ApiClient {
   // `path` starts with "/" and may carry a query string. A non-empty `body` is sent as
   // application/json.
   HttpReply call(std::string_view method, std::string_view path, std::string_view body) const;
+  // The same with the body sent as `content_type` (e.g. application/octet-stream for files).
+  HttpReply call(std::string_view method, std::string_view path, std::string_view body,
+                 std::string_view content_type) const;
 
   // "" when base_url is usable; otherwise what is wrong with it.
   std::string checkUrl() const;

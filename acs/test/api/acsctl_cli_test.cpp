@@ -150,6 +150,8 @@ TEST(AcsctlCommandLine, PrintsHelp) {
   std::string err;
   EXPECT_EQ(run({"--help"}, out, err), kExitOk);
   EXPECT_NE(out.find("task wait TASK_ID"), std::string::npos);
+  EXPECT_NE(out.find("files put PATH [NAME]"), std::string::npos);
+  EXPECT_NE(out.find("stats [--series"), std::string::npos);
   EXPECT_NE(out.find("exit codes"), std::string::npos);
 }
 
@@ -171,6 +173,11 @@ TEST(AcsctlCommandLine, RejectsBadUsageWithExitCode2) {
       {"capture", "dev", "maybe"},
       {"--url", "ftp://host", "stats"},
       {"--oui", "x", "devices", "list"},
+      {"stats", "--series", "--step", "120"},
+      {"stats", "--minutes", "5"},
+      {"files"},
+      {"files", "put"},
+      {"files", "rm", "a", "b"},
   };
   for (const auto& args : cases) {
     std::string out;

@@ -81,6 +81,8 @@ TEST(ApiRouterPaths, HandlesApiAndMetricsOnly) {
   EXPECT_FALSE(ApiRouter::handles("/apiary"));
   EXPECT_FALSE(ApiRouter::handles("/"));
   EXPECT_FALSE(ApiRouter::handles("/metrics/x"));
+  EXPECT_TRUE(ApiRouter::handles("/files/fw.bin"));
+  EXPECT_FALSE(ApiRouter::handles("/files"));
 }
 
 TEST(ApiRouterPaths, ListsEachRouteOnce) {
@@ -90,7 +92,7 @@ TEST(ApiRouterPaths, ListsEachRouteOnce) {
         << route.pattern;
     EXPECT_TRUE(ApiRouter::handles(route.pattern)) << route.pattern;
   }
-  EXPECT_EQ(seen.size(), 22U);
+  EXPECT_EQ(seen.size(), 31U);
 }
 
 TEST_F(ApiRouterTest, AnswersUnknownPathsWith404AndWrongMethodsWith405) {

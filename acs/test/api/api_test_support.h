@@ -101,6 +101,15 @@ class UnavailableStore : public store::Store {
     return down();
   }
   store::Result<std::optional<store::Task>> getTask(std::int64_t) override { return down(); }
+  store::Result<store::SessionStartOutcome> startSession(const store::SessionStart&) override {
+    return down();
+  }
+  store::Result<store::SessionSaveOutcome> saveSession(const store::SessionSave&) override {
+    return down();
+  }
+  store::Result<store::Task> failTask(std::int64_t, std::string_view, store::TimePoint) override {
+    return down();
+  }
   store::Result<store::Page<store::Task>> listTasks(const store::TaskQuery&) override {
     return down();
   }
@@ -153,6 +162,29 @@ class UnavailableStore : public store::Store {
   }
   store::Result<store::Stats> stats(store::TimePoint, double) override { return down(); }
   store::Result<store::PurgeCounts> purgeOlderThan(store::TimePoint) override { return down(); }
+  store::Result<std::int64_t> countDevicesSeen(store::TimePoint, store::TimePoint) override {
+    return down();
+  }
+  store::Result<std::vector<store::ActivityBucket>> activitySeries(
+      store::TimePoint, store::TimePoint, std::chrono::milliseconds) override {
+    return down();
+  }
+  store::Result<store::Breakdown> deviceBreakdown(const store::BreakdownQuery&) override {
+    return down();
+  }
+  store::Result<store::StoredFile> putFile(const store::StoredFile&, std::string_view,
+                                           store::TimePoint) override {
+    return down();
+  }
+  store::Result<std::vector<store::StoredFile>> listFiles() override { return down(); }
+  store::Result<std::optional<store::StoredFile>> getFile(std::string_view) override {
+    return down();
+  }
+  store::Result<std::string> readFileContent(std::string_view, std::string_view, std::int64_t,
+                                             std::int64_t) override {
+    return down();
+  }
+  store::Result<bool> deleteFile(std::string_view) override { return down(); }
 
  private:
   static store::StoreError down() {

@@ -1,6 +1,8 @@
 // acsctl as a user runs it: the real binary as a subprocess against the REST API served over
 // loopback HTTP by ApiRouter on a SQLite file.
 #include <chrono>
+#include <cstdio>
+#include <fstream>
 #include <istream>
 #include <map>
 #include <string>
@@ -15,6 +17,7 @@
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #ifndef ACSCTL_PATH
 #error "ACSCTL_PATH must name the acsctl binary"
@@ -258,6 +261,53 @@ TEST_F(AcsctlTest, PrintsStats) {
   ASSERT_EQ(machine.code, 0);
   EXPECT_EQ(json(machine.out)->getValue<int>("devices_total"), 2);
   EXPECT_EQ(json(machine.out)->getObject("tasks_by_state")->getValue<int>("pending"), 1);
+}
+
+TEST_F(AcsctlTest, PrintsTheActivitySeries) {
+  auto human = run({"stats", "--series", "--minutes", "30", "--step", "300"});
+  ASSERT_EQ(human.code, 0) << human.err;
+  EXPECT_NE(human.out.find("BUCKET START"), std::string::npos) << human.out;
+  EXPECT_NE(human.out.find("6 buckets of 300 s"), std::string::npos) << human.out;
+  auto machine = run({"--json", "stats", "--series", "--minutes", "30", "--step", "300"});
+  ASSERT_EQ(machine.code, 0) << machine.err;
+  EXPECT_EQ(json(machine.out)->getArray("points")->size(), 6U);
+  auto seen = run({"stats"});
+  EXPECT_NE(seen.out.find("seen (last hour):"), std::string::npos) << seen.out;
+}
+
+TEST_F(AcsctlTest, PutsListsAndRemovesStoredFiles) {
+  const std::string path =
+      ::testing::TempDir() + "acsctl_fw_" + std::to_string(::getpid()) + ".bin";
+  const std::string content(
+      "\x7f"
+      "ELF\x00\x01\x02 firmware",
+      16);
+  {
+    std::ofstream out(path, std::ios::binary);
+    out << content;
+  }
+  auto put = run({"files", "put", path, "gw.bin", "--file-type", "1 Firmware Upgrade Image"});
+  std::remove(path.c_str());
+  ASSERT_EQ(put.code, 0) << put.err;
+  EXPECT_NE(put.out.find("stored gw.bin (16 bytes"), std::string::npos) << put.out;
+  EXPECT_NE(put.out.find(server_.baseUrl() + "/files/gw.bin"), std::string::npos) << put.out;
+  auto stored = server_.store().getFile("gw.bin");
+  ASSERT_TRUE(stored.ok());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->size, 16);
+
+  auto list = run({"files", "ls"});
+  ASSERT_EQ(list.code, 0) << list.err;
+  EXPECT_NE(list.out.find("gw.bin"), std::string::npos);
+  EXPECT_NE(list.out.find("1 files"), std::string::npos) << list.out;
+  auto listed = run({"--json", "files", "ls"});
+  EXPECT_EQ(json(listed.out)->getArray("items")->size(), 1U);
+
+  EXPECT_EQ(run({"files", "put", "/nonexistent/fw.bin"}).code, 1);
+  ASSERT_EQ(run({"files", "rm", "gw.bin"}).code, 0);
+  auto again = run({"files", "rm", "gw.bin"});
+  EXPECT_EQ(again.code, 1);
+  EXPECT_NE(again.err.find("unknown file"), std::string::npos) << again.err;
 }
 
 TEST_F(AcsctlTest, ManagesTagsCaptureAndDeletion) {

@@ -1,5 +1,4 @@
 #include "integration/api_test_server.h"
-#include "lab/server_shutdown.h"
 
 #include <algorithm>
 #include <cctype>
@@ -7,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "lab/server_shutdown.h"
 #include "store/store_factory.h"
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -65,7 +65,9 @@ ApiTestServer::ApiTestServer(ApiTestServerOptions options) {
   config_.api_key = options.api_key;
   config_.cors_origins = options.cors_origins;
   config_.max_body_bytes = options.max_body_bytes;
-  router_ = std::make_unique<ApiRouter>(ApiDeps{*store_, metrics_, config_, requester_});
+  ApiDeps deps{*store_, metrics_, config_, requester_};
+  deps.max_file_bytes = options.max_file_bytes;
+  router_ = std::make_unique<ApiRouter>(deps);
 
   Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
   port_ = socket.address().port();

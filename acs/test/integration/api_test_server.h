@@ -24,6 +24,7 @@ struct ApiTestServerOptions {
   std::string api_key;
   std::vector<std::string> cors_origins;
   std::uint64_t max_body_bytes = 1024 * 1024;
+  std::uint64_t max_file_bytes = 0;  // ApiDeps::max_file_bytes (0: the default)
   // Open this database instead of a fresh temporary one (latency check).
   std::string database_url;
   int threads = 4;

@@ -72,11 +72,26 @@ describe('dashboard against the real ACS', {concurrency: false}, () => {
              Number(await read('devices_online')) === stats.devices_online &&
              Number(await read('devices_offline')) === stats.devices_total - stats.devices_online &&
              Number(await read('faults_last_24h')) === stats.faults_last_24h &&
-             Number(await read('sessions_last_hour')) === stats.sessions_last_hour;
+             Number(await read('sessions_last_hour')) === stats.sessions_last_hour &&
+             Number(await read('devices_seen_last_hour')) === stats.devices_seen_last_hour;
     }, 'overview cards equal to GET /api/stats', {timeoutMs: 15000, intervalMs: 500});
     const stats = await apiRequest(acs, 'GET', 'stats');
     assert.equal(stats.devices_total, SEEDED + 1);
+    assert.ok(stats.devices_seen_last_hour >= 1, 'the simulated device informed just now');
     assert.equal(await page.locator('[data-health]').getAttribute('data-health'), 'ok');
+
+    // The charts: inline SVG drawn from GET /api/stats/timeseries and /api/stats/breakdown.
+    const activity = page.locator('svg.chart[role="img"][aria-label^="Informs and sessions per minute"]');
+    await activity.waitFor();
+    assert.ok(await activity.locator('path').count() >= 2, 'one line per series');
+    const classes = page.locator('svg.chart[role="img"][aria-label^="Top product classes"]');
+    await classes.waitFor();
+    const breakdown = await apiRequest(acs, 'GET', 'stats/breakdown?field=product_class&limit=8');
+    const bars = breakdown.items.length + (breakdown.other ? 1 : 0);
+    assert.equal(await classes.locator('rect.bar').count(), bars, 'one bar per value (and other)');
+    assert.ok(breakdown.items.some((item) => item.value === 'BrowserGW'));
+    await page.locator('svg.chart[role="img"][aria-label^="Top software versions"]').waitFor();
+    assert.equal(await page.getByText('not available on this ACS').count(), 0, 'every overview endpoint exists');
     await screenshot(page, 'overview');
   });
 
@@ -195,6 +210,36 @@ describe('dashboard against the real ACS', {concurrency: false}, () => {
     await screenshot(page, 'device-sessions');
     await page.getByRole('tab', {name: 'Tasks'}).click();
     await page.locator('[role="tabpanel"]:not([hidden]) tr[data-status="completed"]', {hasText: 'Reboot'}).first().waitFor();
+  });
+
+  test('offers the files stored on the ACS in the Download dialog', async () => {
+    // Upload a file the way acsctl does (raw bytes), then pick it in the dialog.
+    const content = new Uint8Array(4096).map((_, i) => (i * 7) & 0xff);
+    const put = await fetch(`${acs.url}/api/files/browser-fw-1.0.bin?file_type=${encodeURIComponent('1 Firmware Upgrade Image')}`, {
+      method: 'PUT', body: content,
+      headers: {Authorization: `Bearer ${acs.apiKey}`, 'Content-Type': 'application/octet-stream'},
+    });
+    assert.equal(put.status, 201, await put.text());
+    const served = await fetch(`${acs.url}/files/browser-fw-1.0.bin`);  // no API key: as a CPE
+    assert.equal(served.status, 200);
+    assert.deepEqual(new Uint8Array(await served.arrayBuffer()), content);
+
+    await page.getByRole('toolbar').getByRole('button', {name: 'Download firmware'}).click();
+    const dialog = page.getByRole('dialog', {name: 'Download firmware'});
+    const picker = dialog.getByRole('combobox', {name: 'Firmware file'});
+    await picker.waitFor();
+    assert.match(await picker.locator('option', {hasText: 'browser-fw-1.0.bin'}).textContent(), /4,?096 bytes/);
+    await picker.selectOption('browser-fw-1.0.bin');
+    const url = await dialog.getByLabel('URL the device downloads from').inputValue();
+    assert.equal(url, `${acs.url}/files/browser-fw-1.0.bin`);
+    assert.equal(await dialog.getByLabel('Size (bytes, 0 unknown)').inputValue(), '4096');
+    await screenshot(page, 'download-dialog');
+    await dialog.getByRole('button', {name: 'Queue download'}).click();
+    await page.getByRole('dialog').waitFor({state: 'detached'});
+    const tasks = await apiRequest(acs, 'GET', `devices/${encodeURIComponent(cpe.deviceId)}/tasks?type=Download`);
+    const download = tasks.items.find((t) => t.parameters?.URL === url);
+    assert.ok(download, `a Download task for ${url}: ${JSON.stringify(tasks.items)}`);
+    assert.equal(download.parameters.FileSize, 4096);
   });
 
   test('shows an API error from the ACS to the user', async () => {

@@ -129,7 +129,8 @@ export function formDialog(title, {fields, submit, submitLabel = 'Submit', dange
 }
 
 // Pager for offset/limit lists: "1–50 of 1,234" with Previous/Next buttons.
-export function pager({offset, limit, total, onPage, label = 'items'}) {
+// `exact` false: `total` is a lower bound (the ACS stopped counting), shown as "10,000+".
+export function pager({offset, limit, total, onPage, label = 'items', exact = true}) {
   const first = total === 0 ? 0 : offset + 1;
   const last = Math.min(offset + limit, total);
   const prev = h('button', {class: 'btn btn-small', type: 'button', disabled: offset <= 0,
@@ -137,8 +138,8 @@ export function pager({offset, limit, total, onPage, label = 'items'}) {
   const next = h('button', {class: 'btn btn-small', type: 'button', disabled: last >= total,
                             onclick: () => onPage(offset + limit)}, 'Next ›');
   return h('nav', {class: 'pager', 'aria-label': `${label} pages`},
-    h('span', {class: 'range', dataset: {total}},
-      `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(total)} ${label}`),
+    h('span', {class: 'range', dataset: {total, totalExact: String(exact)}},
+      `${formatNumber(first)}–${formatNumber(last)} of ${formatNumber(total)}${exact ? '' : '+'} ${label}`),
     h('span', {class: 'btnrow'}, prev, next));
 }
 

@@ -240,7 +240,13 @@ export async function mount(ctx) {
         url.value = file.url;
         size.value = String(file.size ?? 0);
         target.value = file.name;
-        if (file.file_type) fileType.value = file.file_type;
+        if (file.file_type) {
+          // A vendor-specific type stored with the file is offered too, not silently dropped.
+          if (![...fileType.options].some((o) => o.value === file.file_type)) {
+            fileType.append(h('option', {value: file.file_type}, file.file_type));
+          }
+          fileType.value = file.file_type;
+        }
       });
       chooser = field('Firmware file', picker).wrap;
     } else {

@@ -73,6 +73,7 @@ export async function mount(ctx) {
   const selected = new Set();
   let items = [];
   let total = 0;
+  let totalExact = true;  // false: `total` is a lower bound (GET /api/devices total_exact)
   let loadSeq = 0;
 
   // --- Filters -----------------------------------------------------------------------------
@@ -247,7 +248,7 @@ export async function mount(ctx) {
   }
 
   function renderPagers() {
-    const make = () => pager({offset: state.offset, limit: state.limit, total, label: 'devices',
+    const make = () => pager({offset: state.offset, limit: state.limit, total, exact: totalExact, label: 'devices',
                               onPage: (offset) => { state.offset = offset; load(); }});
     replace(pagerTop, make());
     replace(pagerBottom, make());
@@ -268,10 +269,11 @@ export async function mount(ctx) {
       if (seq !== loadSeq || !ctx.isCurrent()) return;
       items = page.items ?? [];
       total = page.total ?? items.length;
+      totalExact = page.total_exact !== false;
       renderRows();
       renderPagers();
       const ms = Math.round(performance.now() - started);
-      timing.textContent = `${formatNumber(total)} devices · loaded in ${ms} ms`;
+      timing.textContent = `${formatNumber(total)}${totalExact ? '' : '+'} devices · loaded in ${ms} ms`;
       table.dataset.loadMs = String(ms);
       table.dataset.state = 'loaded';
       clearBanner('devices');
