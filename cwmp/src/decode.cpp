@@ -252,7 +252,7 @@ class TreeBuilder {
     const std::size_t offset = currentOffset();
     std::string message =
         (element.empty() ? std::string("Envelope") : element) + atByte(offset) + ": " + what;
-    error_ = Error{code, std::move(message), std::move(element), offset};
+    error_ = Error{code, std::move(message), std::move(element), offset, std::nullopt};
     XML_StopParser(parser_, XML_FALSE);
   }
 
@@ -269,7 +269,8 @@ class TreeBuilder {
         "malformed XML at line " + std::to_string(XML_GetCurrentLineNumber(parser_)) + ", column " +
         std::to_string(XML_GetCurrentColumnNumber(parser_) + 1) + atByte(offset) +
         (element.empty() ? std::string() : " inside " + element) + ": " + XML_ErrorString(code);
-    return Error{ErrorCode::MalformedXml, std::move(message), std::move(element), offset};
+    return Error{ErrorCode::MalformedXml, std::move(message), std::move(element), offset,
+                 std::nullopt};
   }
 
   NsKind prefixKind(std::string_view prefix) const {
@@ -768,7 +769,7 @@ void Extractor::fail(ErrorCode code, std::uint32_t at, std::string element,
   }
   const std::size_t offset = node(at).byte_offset;
   std::string message = element + atByte(offset) + ": " + what;
-  error_ = Error{code, std::move(message), std::move(element), offset};
+  error_ = Error{code, std::move(message), std::move(element), offset, std::nullopt};
 }
 
 void Extractor::failMissing(std::uint32_t parent, std::string_view name) {
@@ -954,7 +955,7 @@ Result<Envelope> decodeEnvelope(std::string_view xml, const DecodeOptions& optio
     return Error{ErrorCode::LimitExceeded,
                  "the envelope is " + std::to_string(xml.size()) + " bytes; the limit is " +
                      std::to_string(limit) + " (DecodeOptions::max_bytes)",
-                 "", limit};
+                 "", limit, std::nullopt};
   }
   // Leading whitespace before the XML declaration is not well-formed XML, but some HTTP
   // stacks add a newline there; skip it rather than refuse the envelope.
@@ -972,14 +973,17 @@ Result<Envelope> decodeEnvelope(std::string_view xml, const DecodeOptions& optio
     Envelope env;
     EnvelopeReader(ex).read(env);
     if (ex.failed()) {
-      return ex.takeError();
+      Error error = ex.takeError();
+      error.header_id = std::move(env.header.id);  // set only when the Header decoded
+      return error;
     }
     return env;
   } catch (const std::bad_alloc&) {
-    return Error{ErrorCode::LimitExceeded, "out of memory while decoding the envelope", "", 0};
+    return Error{ErrorCode::LimitExceeded, "out of memory while decoding the envelope", "", 0,
+                 std::nullopt};
   } catch (const std::length_error&) {
     return Error{ErrorCode::LimitExceeded, "the envelope needs more memory than is available", "",
-                 0};
+                 0, std::nullopt};
   }
 }
 

@@ -404,6 +404,19 @@ TEST(DecodeNegative, UnknownMethodMapsToMethodNotSupported) {
   EXPECT_EQ(e.offset, xml.find("<cwmp:X_00A0C9_Diagnose>"));
   EXPECT_EQ(e.acsFaultCode(), 8000u);
   EXPECT_EQ(e.cpeFaultCode(), 9000u);
+  EXPECT_EQ(e.header_id, std::optional<std::string>("n-1"));  // the fault can echo it
+}
+
+TEST(DecodeNegative, ErrorCarriesTheHeaderIdOnlyWhenTheHeaderDecoded) {
+  // A bad argument in the Body: the Header was read, its ID (entity-decoded) comes along.
+  std::string xml = envelope("<cwmp:GetParameterValues><ParameterNames>x</ParameterNames>"
+                             "</cwmp:GetParameterValues>");
+  xml.replace(xml.find(">n-1<"), 5, ">a&amp;b<");
+  EXPECT_EQ(expectError(xml, ErrorCode::InvalidValue).header_id,
+            std::optional<std::string>("a&b"));
+  // Malformed XML: no tree, no ID.
+  const std::string broken = envelope("<cwmp:GetRPCMethods>");
+  EXPECT_FALSE(expectError(broken, ErrorCode::MalformedXml).header_id.has_value());
 }
 
 TEST(DecodeNegative, CwmpFaultElementDirectlyInBodyIsNotASoapFault) {

@@ -66,8 +66,9 @@ cwmp::Error stateError(std::string message) {
   return e;
 }
 
-// A cwmp:ID in a body that did not decode, so even a fault about it can echo the ID.
-// Looks for <prefix:ID ...>text</ in the text before the Body.
+// A cwmp:ID in a body that was not even well-formed XML (the decoder hands over the ID
+// itself, cwmp::Error::header_id, whenever the Header decoded), so even a fault about it can
+// echo the ID. Best effort: looks for <prefix:ID ...>text</ in the text before the Body.
 std::optional<std::string> scanForId(std::string_view xml) {
   std::size_t body = xml.find("Body");
   std::string_view head = xml.substr(0, body);
@@ -555,7 +556,7 @@ Step AcsSession::onDecodeError(const cwmp::Error& error, std::string_view raw_bo
                             ? "Method not supported: " + error.message
                             : error.message;
   step.effects.push_back(RecordFaultEffect{code, message, {}});
-  cwmp::Envelope out = envelopeFor(scanForId(raw_body));
+  cwmp::Envelope out = envelopeFor(error.header_id ? error.header_id : scanForId(raw_body));
   out.body = cwmp::makeFault(code, message.substr(0, 256));
   step.action.reason = message;
   reply(step, std::move(out));

@@ -618,7 +618,7 @@ TEST_F(AcsSessionTest, UndecodableAnswerFaultsTheTaskInFlight) {
   EXPECT_EQ(s.action.http_status, 204);
 }
 
-TEST_F(AcsSessionTest, UnknownMethodMidSessionGetsFault8000EchoingTheScannedId) {
+TEST_F(AcsSessionTest, UnknownMethodMidSessionGetsFault8000EchoingItsId) {
   inform();
   const std::string xml =
       R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" )"
@@ -632,6 +632,22 @@ TEST_F(AcsSessionTest, UnknownMethodMidSessionGetsFault8000EchoingTheScannedId) 
   const auto& fault = bodyOf<cwmp::Fault>(s);
   EXPECT_EQ(fault.fault_code, 8000u);
   EXPECT_EQ(s.action.envelope->header.id, "vendor-5");
+}
+
+TEST_F(AcsSessionTest, FaultForAnUndecodableRequestEchoesTheIdAsTheCodecDecodedIt) {
+  inform();
+  // An entity in the ID: the text scan would echo "v&amp;6" (then escaped again); the
+  // decoder's header_id is the real value.
+  const std::string xml =
+      R"(<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" )"
+      R"(xmlns:cwmp="urn:dslforum-org:cwmp-1-2"><soap:Header>)"
+      R"(<cwmp:ID soap:mustUnderstand="1">v&amp;6</cwmp:ID></soap:Header>)"
+      R"(<soap:Body><cwmp:X_ACME_Hello/></soap:Body></soap:Envelope>)";
+  auto decoded = cwmp::decodeEnvelope(xml);
+  ASSERT_FALSE(decoded.ok());
+  Step s = session_.onDecodeError(decoded.error(), xml, tasks_);
+  EXPECT_EQ(bodyOf<cwmp::Fault>(s).fault_code, 8000u);
+  EXPECT_EQ(s.action.envelope->header.id, "v&6");
 }
 
 TEST_F(AcsSessionTest, StateRoundTripsThroughJson) {

@@ -244,12 +244,13 @@ Step CpeSession::onUndecodable(int http_status, const cwmp::Error& error, TimePo
     return fail("the ACS reply did not decode: " + error.message);
   }
   // An ACS request the device cannot read: answer with the matching fault (9000 for an
-  // unknown method, 9003 for bad arguments, ...). The request's ID is unknown.
+  // unknown method, 9003 for bad arguments, ...), echoing the request's ID when its Header
+  // could be read.
   cwmp::Fault f = cwmp::makeFault(error.cpeFaultCode(), error.message.substr(0, 256));
   ++rpcs_answered_;
   ++faults_sent_;
   Step s;
-  s.to_send = envelope(std::move(f), std::nullopt);
+  s.to_send = envelope(std::move(f), error.header_id);
   return s;
 }
 

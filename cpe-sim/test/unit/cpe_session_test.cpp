@@ -167,13 +167,16 @@ TEST_F(SessionTest, UndecodableAcsRequestGetsTheMatchingFault) {
   cwmp::Error unknown;
   unknown.code = cwmp::ErrorCode::UnknownMethod;
   unknown.message = "unknown method X_ACME_Teleport";
+  unknown.header_id = "acs-7";  // the Header decoded: the fault echoes its ID
   Step step = s.onUndecodable(200, unknown, t0());
   ASSERT_TRUE(step.to_send.has_value());
   EXPECT_EQ(test::faultCode(step.to_send->body), 9000u);
+  EXPECT_EQ(step.to_send->header.id, std::optional<std::string>("acs-7"));
   cwmp::Error bad;
   bad.code = cwmp::ErrorCode::InvalidValue;
   step = s.onUndecodable(200, bad, t0());
   EXPECT_EQ(test::faultCode(step.to_send->body), 9003u);
+  EXPECT_FALSE(step.to_send->header.id.has_value());
 }
 
 TEST_F(SessionTest, ProtocolViolationsFailTheSession) {

@@ -11,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,6 +40,9 @@ struct Error {
   std::string message;     // human-readable, names the element and offset where known
   std::string element;     // path of the offending element, e.g. "Inform/DeviceId/OUI"
   std::size_t offset = 0;  // byte offset into the input where the problem was seen
+  // The envelope's cwmp:ID when the SOAP Header was read before the problem was found (an
+  // unknown method or a bad argument in the Body), so the fault in reply can echo it.
+  std::optional<std::string> header_id;
 
   // The CWMP fault an ACS answers with when a CPE sent this input (TR-069 A.5):
   // 8000 for an unknown method, 8004 for resource limits, 8003 for invalid arguments,
