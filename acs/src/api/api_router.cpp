@@ -835,17 +835,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::cancelTask(const Call& call) {
 // --- Dashboard (issue 7) -----------------------------------------------------------------------
 
 std::uint64_t ApiRouter::Impl::fileLimit(const ApiDeps& deps) {
-  if (deps.max_file_bytes > 0) return deps.max_file_bytes;
-  if (const char* env = std::getenv("ACS_MAX_FILE_BYTES"); env != nullptr && *env != '\0') {
-    std::uint64_t value = 0;
-    const std::string_view text(env);
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec == std::errc() && end == text.data() + text.size() && value > 0) return value;
-    Poco::Logger::get("acs.api").warning("ignoring ACS_MAX_FILE_BYTES='" + std::string(text) +
-                                         "' (not a positive integer); files up to " +
-                                         std::to_string(kDefaultMaxFileBytes) + " bytes");
-  }
-  return kDefaultMaxFileBytes;
+  return deps.max_file_bytes > 0 ? deps.max_file_bytes : kDefaultMaxFileBytes;
 }
 
 ApiResult<ApiResponse> ApiRouter::Impl::timeseries(const Call& call) {

@@ -41,8 +41,8 @@ struct ApiDeps {
   Metrics& metrics;
   const AcsConfig& config;
   ConnectionRequester& connection_requester;
-  // Largest PUT /api/files/{name} upload; 0: the ACS_MAX_FILE_BYTES environment variable, or
-  // 64 MiB without it. Larger uploads get 413.
+  // Largest PUT /api/files/{name} upload (the ACS's max_file_bytes setting); 0: 64 MiB.
+  // Larger uploads get 413.
   std::uint64_t max_file_bytes = 0;
 };
 

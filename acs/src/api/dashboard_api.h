@@ -73,7 +73,7 @@ void writeParameterTree(JsonWriter& w, std::string_view device_id, std::string_v
 
 // --- Files: PUT/GET/DELETE /api/files[/{name}], GET /files/{name} --------------------------------
 
-// Largest upload when neither ApiDeps::max_file_bytes nor ACS_MAX_FILE_BYTES says otherwise.
+// Largest upload when ApiDeps::max_file_bytes is 0 (the ACS setting max_file_bytes).
 inline constexpr std::uint64_t kDefaultMaxFileBytes = 64ULL * 1024 * 1024;
 
 // PUT query: file_type (optional, default "1 Firmware Upgrade Image"; 1..64 bytes of printable

@@ -181,6 +181,11 @@ const std::vector<Setting>& settings() {
        [](AcsConfig& c, const std::string& v) {
          return parseUnsigned<std::uint64_t>(v, 1024, std::uint64_t{1} << 32, c.max_body_bytes);
        }},
+      {"max_file_bytes", "ACS_MAX_FILE_BYTES",
+       "largest file PUT /api/files/{name} accepts (default 67108864)",
+       [](AcsConfig& c, const std::string& v) {
+         return parseUnsigned<std::uint64_t>(v, 1, std::uint64_t{1} << 40, c.max_file_bytes);
+       }},
       {"cwmp_versions", "ACS_CWMP_VERSIONS",
        "CWMP versions the ACS speaks (default 1.0,1.1,1.2,1.3,1.4)",
        [](AcsConfig& c, const std::string& v) {

@@ -72,6 +72,7 @@ struct AcsConfig {
   std::uint32_t max_threads = 64;                  // HTTP worker threads
   std::uint32_t max_queued = 256;                  // accepted connections waiting for a thread
   std::uint64_t max_body_bytes = 4 * 1024 * 1024;  // larger /cwmp bodies get 413
+  std::uint64_t max_file_bytes = 64 * 1024 * 1024;  // larger PUT /api/files uploads get 413
   std::vector<std::string> supported_cwmp_versions = {"1.0", "1.1", "1.2", "1.3", "1.4"};
   HoldRequestsPolicy hold_requests = HoldRequestsPolicy::Never;
   std::uint32_t shutdown_grace_s = 10;  // how long SIGTERM waits for running sessions

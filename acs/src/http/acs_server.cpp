@@ -102,7 +102,7 @@ std::string AcsServer::start() {
   HttpConnectionRequesterOptions cr;
   cr.timeout = std::chrono::milliseconds(config_.cr_timeout_ms);
   requester_ = std::make_unique<HttpConnectionRequester>(*store_, cr);
-  api_ = std::make_unique<api::ApiRouter>(api::ApiDeps{*store_, metrics_, config_, *requester_});
+  api_ = std::make_unique<api::ApiRouter>(api::ApiDeps{*store_, metrics_, config_, *requester_, config_.max_file_bytes});
 
   pool_ = std::make_unique<Poco::ThreadPool>(2, static_cast<int>(config_.max_threads) + 4, 60);
   auto makeParams = [&] {

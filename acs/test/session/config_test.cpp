@@ -59,6 +59,22 @@ TEST(ConfigLoad, InvalidEnvironmentValueNamesTheVariable) {
   EXPECT_NE(c.error().message.find("70000"), std::string::npos);
 }
 
+TEST(ConfigLoad, FileUploadLimitComesFromTheConfiguration) {
+  auto d = loadConfig({});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->max_file_bytes, std::uint64_t{64} * 1024 * 1024);
+  ConfigSources s;
+  s.env["ACS_MAX_FILE_BYTES"] = "1048576";
+  auto c = loadConfig(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->max_file_bytes, 1048576u);
+  ConfigSources bad;
+  bad.env["ACS_MAX_FILE_BYTES"] = "0";
+  auto b = loadConfig(bad);
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.error().message.find("ACS_MAX_FILE_BYTES"), std::string::npos) << b.error().message;
+}
+
 TEST(ConfigLoad, UnknownFileKeyNamesFileAndLine) {
   ConfigSources s;
   s.file_text = "# comment\n\nport = 7547\nprot = 1\n";
