@@ -113,6 +113,23 @@ ApiResponse jsonResponse(int status, std::string body) {
   return response;
 }
 
+// One page of a listing: {"items": [...], "total", ["total_exact",] "limit", "offset"}.
+// `with_total_exact`: the listing's store may stop counting (store::Page::total_exact).
+template <class T, class WriteItem>
+ApiResponse pageResponse(const store::Page<T>& page, std::int64_t limit, std::int64_t offset,
+                         WriteItem write_item, bool with_total_exact = false) {
+  JsonWriter w;
+  w.beginObject().key("items").beginArray();
+  for (const T& item : page.items) write_item(w, item);
+  w.endArray();
+  w.key("total").value(page.total);
+  if (with_total_exact) w.key("total_exact").value(page.total_exact);
+  w.key("limit").value(limit);
+  w.key("offset").value(offset);
+  w.endObject();
+  return jsonResponse(200, w.take());
+}
+
 ApiResponse noContent() {
   ApiResponse response;
   response.status = 204;
@@ -525,17 +542,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::listDevices(const Call& call) {
   if (!query.ok()) return query.error();
   auto page = deps_.store.listDevices(*query);
   if (!page.ok()) return storeFailure(page.error());
-  JsonWriter w;
-  w.beginObject().key("items").beginArray();
-  for (const store::Device& device : page->items) writeDevice(w, device);
-  w.endArray();
-  w.key("total").value(page->total);
-  // False: the store stopped counting and `total` is a lower bound (store::Page).
-  w.key("total_exact").value(page->total_exact);
-  w.key("limit").value(query->limit);
-  w.key("offset").value(query->offset);
-  w.endObject();
-  return jsonResponse(200, w.take());
+  return pageResponse(*page, query->limit, query->offset, writeDevice, true);
 }
 
 ApiResult<ApiResponse> ApiRouter::Impl::getDevice(const Call& call) {
@@ -650,15 +657,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::listDeviceTasks(const Call& call) {
   query->device_id = device->id;
   auto page = deps_.store.listTasks(*query);
   if (!page.ok()) return storeFailure(page.error());
-  JsonWriter w;
-  w.beginObject().key("items").beginArray();
-  for (const store::Task& task : page->items) writeTask(w, task);
-  w.endArray();
-  w.key("total").value(page->total);
-  w.key("limit").value(query->limit);
-  w.key("offset").value(query->offset);
-  w.endObject();
-  return jsonResponse(200, w.take());
+  return pageResponse(*page, query->limit, query->offset, writeTask);
 }
 
 ApiResult<ApiResponse> ApiRouter::Impl::listTasks(const Call& call) {
@@ -666,15 +665,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::listTasks(const Call& call) {
   if (!query.ok()) return query.error();
   auto page = deps_.store.listTasks(*query);
   if (!page.ok()) return storeFailure(page.error());
-  JsonWriter w;
-  w.beginObject().key("items").beginArray();
-  for (const store::Task& task : page->items) writeTask(w, task);
-  w.endArray();
-  w.key("total").value(page->total);
-  w.key("limit").value(query->limit);
-  w.key("offset").value(query->offset);
-  w.endObject();
-  return jsonResponse(200, w.take());
+  return pageResponse(*page, query->limit, query->offset, writeTask);
 }
 
 ApiResult<ApiResponse> ApiRouter::Impl::connectionRequest(const Call& call) {
@@ -711,15 +702,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::listSessions(const Call& call) {
   if (!device.ok()) return device.error();
   auto page = deps_.store.listSessions(device->id, page_params->limit, page_params->offset);
   if (!page.ok()) return storeFailure(page.error());
-  JsonWriter w;
-  w.beginObject().key("items").beginArray();
-  for (const store::SessionRecord& session : page->items) writeSession(w, session);
-  w.endArray();
-  w.key("total").value(page->total);
-  w.key("limit").value(page_params->limit);
-  w.key("offset").value(page_params->offset);
-  w.endObject();
-  return jsonResponse(200, w.take());
+  return pageResponse(*page, page_params->limit, page_params->offset, writeSession);
 }
 
 ApiResult<ApiResponse> ApiRouter::Impl::listFaults(const Call& call) {
@@ -729,15 +712,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::listFaults(const Call& call) {
   if (!device.ok()) return device.error();
   auto page = deps_.store.listFaults(device->id, page_params->limit, page_params->offset);
   if (!page.ok()) return storeFailure(page.error());
-  JsonWriter w;
-  w.beginObject().key("items").beginArray();
-  for (const store::FaultRecord& fault : page->items) writeFault(w, fault);
-  w.endArray();
-  w.key("total").value(page->total);
-  w.key("limit").value(page_params->limit);
-  w.key("offset").value(page_params->offset);
-  w.endObject();
-  return jsonResponse(200, w.take());
+  return pageResponse(*page, page_params->limit, page_params->offset, writeFault);
 }
 
 ApiResult<ApiResponse> ApiRouter::Impl::addTag(const Call& call) {
