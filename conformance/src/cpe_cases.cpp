@@ -5,6 +5,7 @@
 // spec text. `defect` names the simulator quirk (cpe-sim --quirk) that breaks the rule, or
 // "lax-cr-endpoint" for the test's Connection Request endpoint without authentication.
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,17 @@ void settle(AcsSession& s) {
   }
 }
 
+// The usual frame of a case: a session the harness opens (Connection Request, Inform,
+// InformResponse, the CPE's empty POST), the case's exchanges, then 204.
+std::function<void(CaseContext&)> inSession(std::function<void(AcsSession&, CaseContext&)> body) {
+  return [body = std::move(body)](CaseContext& ctx) {
+    AcsSession s(ctx);
+    s.open();
+    body(s, ctx);
+    s.close();
+  };
+}
+
 // --- Sessions, SOAP and Inform ------------------------------------------------------------
 
 void addSessionCases(std::vector<Case>& out) {
@@ -103,15 +115,12 @@ void addSessionCases(std::vector<Case>& out) {
                  }});
   out.push_back({"CPE-SESS-03", "Responses echo the cwmp:ID of the ACS request",
                  "T-SOAP-01 (Amd 6 §3.4.4, A.2.2.1)", Level::Mandatory, Side::Cpe,
-                 "defect=id-not-echoed", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "defect=id-not-echoed", inSession([](AcsSession& s, CaseContext& ctx) {
                    cwmp::Envelope r = s.call("GetRPCMethods", cwmp::GetRPCMethods{});
                    ctx.require(r.header.id == std::optional<std::string>("acs-1"),
                                "the response must echo cwmp:ID 'acs-1', it carries " +
                                    (r.header.id ? "'" + *r.header.id + "'" : std::string("none")));
-                   s.close();
-                 }});
+                 })});
   out.push_back(
       {"CPE-SESS-04", "HTTP 204 ends the session: the next POST is a new session's Inform",
        "T-SESS-05 (Amd 6 §3.7.1.4)", Level::Mandatory, Side::Cpe, "defect=post-after-204",
@@ -134,9 +143,7 @@ void addSessionCases(std::vector<Case>& out) {
   out.push_back(
       {"CPE-SESS-05", "An unknown ACS method gets fault 9000 and the session goes on",
        "4.3 unknown methods (Amd 6 A.3.1, A.5)", Level::Mandatory, Side::Cpe,
-       "defect=unknown-method-dropped", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "defect=unknown-method-dropped", inSession([](AcsSession& s, CaseContext& ctx) {
          s.replyRaw(
              "X_Unknown request",
              "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\" "
@@ -155,8 +162,7 @@ void addSessionCases(std::vector<Case>& out) {
                          AcsSession::describe(env.body));
          cwmp::GetRPCMethods again;
          s.callExpect<cwmp::GetRPCMethodsResponse>("GetRPCMethods after the fault", again);
-         s.close();
-       }});
+       })});
   out.push_back({"CPE-INF-01", "The Inform carries the forced parameters",
                  "T-INF-01 (Amd 6 §3.7.1.1; TR-181/TR-098 forced Inform parameters)",
                  Level::Mandatory, Side::Cpe, "defect=omit-forced-parameter", [](CaseContext& ctx) {
@@ -194,9 +200,7 @@ void addRpcCases(std::vector<Case>& out) {
   out.push_back(
       {"CPE-RPC-01", "GetRPCMethods lists every RPC a CPE must support",
        "RPC table: the CPE's required methods (Amd 6 Table 5, A.3.1)", Level::Mandatory, Side::Cpe,
-       "defect=rpc-list-incomplete", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "defect=rpc-list-incomplete", inSession([](AcsSession& s, CaseContext& ctx) {
          auto r = s.callExpect<cwmp::GetRPCMethodsResponse>("GetRPCMethods", cwmp::GetRPCMethods{});
          std::string missing;
          for (const char* m :
@@ -208,14 +212,11 @@ void addRpcCases(std::vector<Case>& out) {
            }
          }
          ctx.require(missing.empty(), "GetRPCMethodsResponse lacks required methods: " + missing);
-         s.close();
-       }});
+       })});
   out.push_back(
       {"CPE-GPV-01", "GetParameterValues returns typed values for full names and partial paths",
        "4.3 GetParameterValues (Amd 6 A.3.2.2)", Level::Mandatory, Side::Cpe,
-       "rpc_fault=GetParameterValues:9002", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "rpc_fault=GetParameterValues:9002", inSession([](AcsSession& s, CaseContext& ctx) {
          cwmp::GetParameterValues gpv;
          const std::string leaf = s.full("DeviceInfo.SoftwareVersion");
          const std::string partial = s.full("ManagementServer.");
@@ -230,25 +231,19 @@ void addRpcCases(std::vector<Case>& out) {
            ctx.require(v.name == leaf || v.name.rfind(partial, 0) == 0,
                        "the response holds " + v.name + ", which was not asked for");
          }
-         s.close();
-       }});
+       })});
   out.push_back({"CPE-GPV-02", "GetParameterValues of an unknown name gets fault 9005",
                  "4.3 GetParameterValues faults (Amd 6 A.3.2.2, A.5)", Level::Mandatory, Side::Cpe,
-                 "defect=gpv-unknown-no-fault", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "defect=gpv-unknown-no-fault", inSession([](AcsSession& s, CaseContext& ctx) {
                    cwmp::GetParameterValues gpv;
                    gpv.parameter_names = {s.full("DeviceInfo.X_ConformanceNoSuchParameter")};
                    Fault f = s.callExpectFault("GetParameterValues of an unknown name", gpv);
                    ctx.require(f.fault_code == 9005,
                                "expected fault 9005, got " + std::to_string(f.fault_code));
-                   s.close();
-                 }});
+                 })});
   out.push_back({"CPE-SPV-01", "SetParameterValues applies the value and sets the ParameterKey",
                  "T-INF-09, 4.3 SetParameterValues (Amd 6 A.3.2.1)", Level::Mandatory, Side::Cpe,
-                 "defect=parameter-key-ignored", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "defect=parameter-key-ignored", inSession([](AcsSession& s, CaseContext& ctx) {
                    const std::string name = s.full(s.target().spv_param);
                    const std::string value = s.unique("v");
                    const std::string key = s.unique("k");
@@ -263,14 +258,11 @@ void addRpcCases(std::vector<Case>& out) {
                    std::string k = s.parameterKey();
                    ctx.require(k == key, "ParameterKey reads '" + k +
                                              "' after a successful SPV with key '" + key + "'");
-                   s.close();
-                 }});
+                 })});
   out.push_back(
       {"CPE-SPV-02", "A SetParameterValues with one bad parameter changes nothing",
        "4.3 SPV atomicity [M] (Amd 6 A.3.2.1)", Level::Mandatory, Side::Cpe,
-       "defect=spv-not-atomic", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "defect=spv-not-atomic", inSession([](AcsSession& s, CaseContext& ctx) {
          const std::string name = s.full(s.target().spv_param);
          const std::string before = s.value(name);
          cwmp::SetParameterValues req = spv(name, s.unique("v"), "xsd:string", s.unique("k"));
@@ -283,14 +275,11 @@ void addRpcCases(std::vector<Case>& out) {
          ctx.require(after == before, "the faulty SetParameterValues changed " + name + " from '" +
                                           before + "' to '" + after +
                                           "': it must be all or nothing");
-         s.close();
-       }});
+       })});
   out.push_back({"CPE-SPV-03",
                  "Fault 9003 of SetParameterValues lists each bad parameter with its code",
                  "4.3 SetParameterValuesFault (Amd 6 A.3.2.1, A.5)", Level::Mandatory, Side::Cpe,
-                 "defect=spv-no-parameter-faults", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "defect=spv-no-parameter-faults", inSession([](AcsSession& s, CaseContext& ctx) {
                    cwmp::SetParameterValues req;
                    const std::string unknown = s.full("DeviceInfo.X_ConformanceNoSuchParameter");
                    const std::string readonly = s.full("DeviceInfo.SoftwareVersion");
@@ -317,13 +306,10 @@ void addRpcCases(std::vector<Case>& out) {
                    ctx.require(code(badvalue) == 9006 || code(badvalue) == 9007,
                                "SetParameterValuesFault for " + badvalue +
                                    " must be 9006 or 9007, got " + std::to_string(code(badvalue)));
-                   s.close();
-                 }});
+                 })});
   out.push_back({"CPE-SPV-04", "A faulty SetParameterValues leaves the ParameterKey unchanged",
                  "T-INF-09, 4.3 ParameterKey [M] (Amd 6 A.3.2.1)", Level::Mandatory, Side::Cpe,
-                 "defect=parameter-key-on-fault", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "defect=parameter-key-on-fault", inSession([](AcsSession& s, CaseContext& ctx) {
                    const std::string before = s.parameterKey();
                    const std::string key = s.unique("k");
                    s.callExpectFault("SetParameterValues of an unknown parameter",
@@ -333,14 +319,11 @@ void addRpcCases(std::vector<Case>& out) {
                    ctx.require(after == before, "ParameterKey changed from '" + before + "' to '" +
                                                     after +
                                                     "' although the SetParameterValues failed");
-                   s.close();
-                 }});
+                 })});
   out.push_back(
       {"CPE-GPN-01", "GetParameterNames with NextLevel true lists only the direct children",
        "4.3 GetParameterNames NextLevel (Amd 6 A.3.2.3)", Level::Mandatory, Side::Cpe,
-       "defect=gpn-next-level-ignored", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "defect=gpn-next-level-ignored", inSession([](AcsSession& s, CaseContext& ctx) {
          cwmp::GetParameterNames gpn;
          gpn.parameter_path = s.full("DeviceInfo.");
          gpn.next_level = true;
@@ -352,15 +335,12 @@ void addRpcCases(std::vector<Case>& out) {
                        p.name + " is not a direct child of " + gpn.parameter_path +
                            " (NextLevel true lists the next level only)");
          }
-         s.close();
-       }});
+       })});
   out.push_back({"CPE-GPN-02",
                  "GetParameterNames NextLevel false: the whole subtree; a full name: 9003 "
                  "with NextLevel true",
                  "4.3 GetParameterNames NextLevel (Amd 6 A.3.2.3)", Level::Mandatory, Side::Cpe,
-                 "rpc_fault=GetParameterNames:9002", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "rpc_fault=GetParameterNames:9002", inSession([](AcsSession& s, CaseContext& ctx) {
                    cwmp::GetParameterNames gpn;
                    gpn.parameter_path = s.full("ManagementServer.");
                    gpn.next_level = false;
@@ -382,8 +362,7 @@ void addRpcCases(std::vector<Case>& out) {
                                "NextLevel true on a full parameter name must get 9003, "
                                "got " +
                                    std::to_string(f.fault_code));
-                   s.close();
-                 }});
+                 })});
 }
 
 // --- Events -------------------------------------------------------------------------------
@@ -442,9 +421,7 @@ void addEventCases(std::vector<Case>& out) {
   out.push_back(
       {"CPE-EVT-02", "ScheduleInform: a later session with 3 SCHEDULED and M ScheduleInform",
        "T-EVT-01, 4.3 ScheduleInform (Amd 6 A.4.1.4, Table 7)", Level::Optional, Side::Cpe,
-       "omit_event=M ScheduleInform", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "omit_event=M ScheduleInform", inSession([](AcsSession& s, CaseContext& ctx) {
          auto methods =
              s.callExpect<cwmp::GetRPCMethodsResponse>("GetRPCMethods", cwmp::GetRPCMethods{});
          if (std::find(methods.method_list.begin(), methods.method_list.end(), "ScheduleInform") ==
@@ -463,8 +440,7 @@ void addEventCases(std::vector<Case>& out) {
          ctx.require(AcsSession::hasEvent(o.inform, "M ScheduleInform", si.command_key),
                      "the scheduled Inform carries " + AcsSession::events(o.inform) +
                          ", not M ScheduleInform with CommandKey '" + si.command_key + "'");
-         s.close();
-       }});
+       })});
 }
 
 // --- Attributes and notification ----------------------------------------------------------
@@ -487,23 +463,18 @@ void addNotificationCases(std::vector<Case>& out) {
   out.push_back(
       {"CPE-NOT-04", "Turning off the forced active notification of SoftwareVersion gets 9009",
        "T-NOT-04 (Amd 6 A.3.2.4; TR-106 forced active notification)", Level::Mandatory, Side::Cpe,
-       "defect=spa-no-deny", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "defect=spa-no-deny", inSession([](AcsSession& s, CaseContext& ctx) {
          Fault f = s.callExpectFault("SetParameterAttributes SoftwareVersion Notification=0",
                                      spa(s.full("DeviceInfo.SoftwareVersion"), 0));
          ctx.require(f.fault_code == 9009,
                      "expected fault 9009 (Notification request rejected), "
                      "got " +
                          std::to_string(f.fault_code));
-         s.close();
-       }});
+       })});
   out.push_back(
       {"CPE-NOT-01", "SetParameterAttributes is kept: GetParameterAttributes reads it back",
        "4.3 SPA/GPA (Amd 6 A.3.2.4, A.3.2.5)", Level::Mandatory, Side::Cpe, "defect=spa-ignored",
-       [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       inSession([](AcsSession& s, CaseContext& ctx) {
          const std::string name = s.full(s.target().notify_param);
          s.callExpect<cwmp::SetParameterAttributesResponse>("SetParameterAttributes Notification=2",
                                                             spa(name, 2));
@@ -517,8 +488,7 @@ void addNotificationCases(std::vector<Case>& out) {
                          std::to_string(r.parameter_list[0].notification) + " after SPA set 2");
          s.callExpect<cwmp::SetParameterAttributesResponse>("SetParameterAttributes Notification=0",
                                                             spa(name, 0));
-         s.close();
-       }});
+       })});
   out.push_back(
       {"CPE-NOT-02", "A value changed on the device is reported with 4 VALUE CHANGE and its value",
        "T-NOT-01, T-NOT-02, T-INF-07 (Amd 6 §3.2.1, A.3.3.1)", Level::Mandatory, Side::Cpe,
@@ -553,9 +523,7 @@ void addNotificationCases(std::vector<Case>& out) {
        }});
   out.push_back({"CPE-NOT-03", "A value the ACS sets raises no 4 VALUE CHANGE",
                  "T-SESS-11, T-NOT-03 (Amd 6 A.3.2.4)", Level::Mandatory, Side::Cpe,
-                 "defect=notify-acs-change", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "defect=notify-acs-change", inSession([](AcsSession& s, CaseContext& ctx) {
                    const std::string name = s.full(s.target().notify_param);
                    const std::string value = flipped(s.value(name));
                    s.callExpect<cwmp::SetParameterAttributesResponse>(
@@ -571,8 +539,7 @@ void addNotificationCases(std::vector<Case>& out) {
                                    ") although only the ACS changed it");
                    s.callExpect<cwmp::SetParameterAttributesResponse>(
                        "SetParameterAttributes Notification=0", spa(name, 0));
-                   s.close();
-                 }});
+                 })});
 }
 
 // --- Objects ------------------------------------------------------------------------------
@@ -580,9 +547,7 @@ void addNotificationCases(std::vector<Case>& out) {
 void addObjectCases(std::vector<Case>& out) {
   out.push_back({"CPE-OBJ-01", "AddObject creates an instance and sets the ParameterKey",
                  "4.3 AddObject (Amd 6 A.3.2.6)", Level::Mandatory, Side::Cpe,
-                 "rpc_fault=AddObject:9002", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "rpc_fault=AddObject:9002", inSession([](AcsSession& s, CaseContext& ctx) {
                    const std::string table = writableTable(s, ctx);
                    cwmp::AddObject add;
                    add.object_name = table;
@@ -604,14 +569,11 @@ void addObjectCases(std::vector<Case>& out) {
                    del.object_name = instance;
                    del.parameter_key = s.unique("k");
                    s.callExpect<cwmp::DeleteObjectResponse>("DeleteObject (clean up)", del);
-                   s.close();
-                 }});
+                 })});
   out.push_back(
       {"CPE-OBJ-02", "DeleteObject removes the instance: its names then get 9005",
        "4.3 DeleteObject (Amd 6 A.3.2.7)", Level::Mandatory, Side::Cpe,
-       "defect=delete-object-ignored", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "defect=delete-object-ignored", inSession([](AcsSession& s, CaseContext& ctx) {
          const std::string table = writableTable(s, ctx);
          cwmp::AddObject add;
          add.object_name = table;
@@ -633,8 +595,7 @@ void addObjectCases(std::vector<Case>& out) {
                          " must be gone (fault 9005), the CPE "
                          "answered " +
                          AcsSession::describe(env.body));
-         s.close();
-       }});
+       })});
 }
 
 // --- Connection Request and retry ----------------------------------------------------------
@@ -865,9 +826,7 @@ void addTransferCases(std::vector<Case>& out) {
        }});
   out.push_back({"CPE-XFER-04", "Download of a URL scheme the CPE cannot fetch gets fault 9013",
                  "T-XFER-04 (Amd 6 A.3.2.8, A.5)", Level::Optional, Side::Cpe,
-                 "defect=transfer-scheme-unchecked", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "defect=transfer-scheme-unchecked", inSession([](AcsSession& s, CaseContext& ctx) {
                    cwmp::Download d;
                    d.command_key = s.unique("dl");
                    d.file_type = "3 Vendor Configuration File";
@@ -877,14 +836,11 @@ void addTransferCases(std::vector<Case>& out) {
                                "expected fault 9013 (Unsupported protocol for file "
                                "transfer), got " +
                                    std::to_string(f.fault_code));
-                   s.close();
-                 }});
+                 })});
   out.push_back(
       {"CPE-XFER-05", "Download with an undefined FileType gets fault 9003",
        "T-XFER-08 (Amd 6 A.3.2.8)", Level::Mandatory, Side::Cpe, "defect=file-type-unchecked",
-       [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       inSession([](AcsSession& s, CaseContext& ctx) {
          cwmp::Download d;
          d.command_key = s.unique("dl");
          d.file_type = "9 Conformance Undefined";
@@ -892,14 +848,11 @@ void addTransferCases(std::vector<Case>& out) {
          Fault f = s.callExpectFault("Download with FileType '9 Conformance Undefined'", d);
          ctx.require(f.fault_code == 9003, "expected fault 9003 (Invalid arguments), got " +
                                                std::to_string(f.fault_code));
-         s.close();
-       }});
+       })});
   out.push_back(
       {"CPE-BOOT-01", "Reboot: the CPE comes back with 1 BOOT and M Reboot with the CommandKey",
        "T-EVT-01, 4.3 Reboot (Amd 6 A.3.2.9, Table 7)", Level::Mandatory, Side::Cpe,
-       "omit_event=M Reboot", [](CaseContext& ctx) {
-         AcsSession s(ctx);
-         s.open();
+       "omit_event=M Reboot", inSession([](AcsSession& s, CaseContext& ctx) {
          cwmp::Reboot reboot;
          reboot.command_key = s.unique("reboot");
          s.callExpect<cwmp::RebootResponse>("Reboot", reboot);
@@ -911,13 +864,10 @@ void addTransferCases(std::vector<Case>& out) {
          ctx.require(AcsSession::hasEvent(o.inform, "M Reboot", reboot.command_key),
                      "the Inform after Reboot carries " + AcsSession::events(o.inform) +
                          ", not M Reboot with CommandKey '" + reboot.command_key + "'");
-         s.close();
-       }});
+       })});
   out.push_back({"CPE-BOOT-02", "FactoryReset: the CPE comes back with 0 BOOTSTRAP",
                  "4.3 FactoryReset (Amd 6 A.4.1.3, Table 7)", Level::Optional, Side::Cpe,
-                 "omit_event=0 BOOTSTRAP", [](CaseContext& ctx) {
-                   AcsSession s(ctx);
-                   s.open();
+                 "omit_event=0 BOOTSTRAP", inSession([](AcsSession& s, CaseContext& ctx) {
                    auto methods = s.callExpect<cwmp::GetRPCMethodsResponse>("GetRPCMethods",
                                                                             cwmp::GetRPCMethods{});
                    if (std::find(methods.method_list.begin(), methods.method_list.end(),
@@ -931,8 +881,7 @@ void addTransferCases(std::vector<Case>& out) {
                    ctx.require(AcsSession::hasEvent(o.inform, "0 BOOTSTRAP"),
                                "the Inform after FactoryReset carries " +
                                    AcsSession::events(o.inform) + ", not 0 BOOTSTRAP");
-                   s.close();
-                 }});
+                 })});
 }
 
 }  // namespace
