@@ -18,25 +18,6 @@ std::string_view belowRoot(std::string_view name) {
   return dot == std::string_view::npos ? std::string_view() : name.substr(dot + 1);
 }
 
-bool fatal(const store::StoreError& e) {
-  return e.code == store::StoreErrc::Busy || e.code == store::StoreErrc::Unavailable;
-}
-
-StoreErrorKind kindOf(store::StoreErrc code) {
-  switch (code) {
-    case store::StoreErrc::NotFound:
-      return StoreErrorKind::NotFound;
-    case store::StoreErrc::Conflict:
-      return StoreErrorKind::Conflict;
-    case store::StoreErrc::Busy:
-      return StoreErrorKind::Busy;
-    case store::StoreErrc::Unavailable:
-      return StoreErrorKind::Unavailable;
-    case store::StoreErrc::Invalid:
-      return StoreErrorKind::Invalid;
-  }
-  return StoreErrorKind::Invalid;
-}
 
 // The longest prefix ending in '.' shared by every name ("" when they share none).
 std::string commonObjectPrefix(const std::vector<cwmp::ParameterInfoStruct>& names) {
@@ -73,8 +54,8 @@ class Applier {
   }
 
   bool onError(const store::StoreError& e, std::string_view what) {
-    if (metrics_ != nullptr) metrics_->storeError(kindOf(e.code));
-    if (fatal(e)) {
+    if (metrics_ != nullptr) metrics_->storeError(storeErrorKind(e.code));
+    if (isTransient(e)) {
       out_.status = e;
       return false;
     }
@@ -94,7 +75,7 @@ class Applier {
     if (!r.ok()) {
       if (cache != nullptr) cache->invalidate(e.device_id);
       // Without the device row nothing else of the session can be stored.
-      if (metrics_ != nullptr) metrics_->storeError(kindOf(r.error().code));
+      if (metrics_ != nullptr) metrics_->storeError(storeErrorKind(r.error().code));
       out_.status = r.error();
       return false;
     }
@@ -297,6 +278,26 @@ store::InformRecord informRecord(const cwmp::Inform& inform, const std::string& 
 ApplyOutcome applyEffects(store::Store& store, const EffectContext& context,
                           const std::vector<Effect>& effects, Metrics* metrics) {
   return Applier(store, context, metrics).run(effects);
+}
+
+bool isTransient(const store::StoreError& e) {
+  return e.code == store::StoreErrc::Busy || e.code == store::StoreErrc::Unavailable;
+}
+
+StoreErrorKind storeErrorKind(store::StoreErrc code) {
+  switch (code) {
+    case store::StoreErrc::NotFound:
+      return StoreErrorKind::NotFound;
+    case store::StoreErrc::Conflict:
+      return StoreErrorKind::Conflict;
+    case store::StoreErrc::Busy:
+      return StoreErrorKind::Busy;
+    case store::StoreErrc::Unavailable:
+      return StoreErrorKind::Unavailable;
+    case store::StoreErrc::Invalid:
+      return StoreErrorKind::Invalid;
+  }
+  return StoreErrorKind::Invalid;
 }
 
 }  // namespace acs

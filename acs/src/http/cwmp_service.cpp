@@ -25,25 +25,6 @@ bool isBlank(std::string_view body) {
   return true;
 }
 
-bool transient(const store::StoreError& e) {
-  return e.code == store::StoreErrc::Busy || e.code == store::StoreErrc::Unavailable;
-}
-
-StoreErrorKind kindOf(store::StoreErrc code) {
-  switch (code) {
-    case store::StoreErrc::NotFound:
-      return StoreErrorKind::NotFound;
-    case store::StoreErrc::Conflict:
-      return StoreErrorKind::Conflict;
-    case store::StoreErrc::Busy:
-      return StoreErrorKind::Busy;
-    case store::StoreErrc::Unavailable:
-      return StoreErrorKind::Unavailable;
-    case store::StoreErrc::Invalid:
-      return StoreErrorKind::Invalid;
-  }
-  return StoreErrorKind::Invalid;
-}
 
 std::string formatTime(store::TimePoint t) {
   return cwmp::formatDateTime(std::chrono::system_clock::time_point(
@@ -92,8 +73,8 @@ class StoreTaskSource final : public session::TaskSource {
   bool claim(const store::Task& task, std::string_view command_key) override {
     auto r = store_.markTaskSent(task.id, session_id_, command_key, now_);
     if (!r.ok()) {
-      if (transient(r.error())) failed_ = true;
-      metrics_.storeError(kindOf(r.error().code));
+      if (isTransient(r.error())) failed_ = true;
+      metrics_.storeError(storeErrorKind(r.error().code));
       return false;
     }
     metrics_.taskSent();
@@ -104,7 +85,7 @@ class StoreTaskSource final : public session::TaskSource {
 
  private:
   std::optional<store::Task> fail(const store::StoreError& e) {
-    metrics_.storeError(kindOf(e.code));
+    metrics_.storeError(storeErrorKind(e.code));
     failed_ = true;
     return std::nullopt;
   }
@@ -197,7 +178,7 @@ session::SessionConfig CwmpService::sessionConfig(bool hold) const {
 }
 
 void CwmpService::noteStoreError(const store::StoreError& error) {
-  metrics_.storeError(kindOf(error.code));
+  metrics_.storeError(storeErrorKind(error.code));
 }
 
 bool CwmpService::captureWanted(const std::string& device_id, bool device_flag) const {
@@ -718,7 +699,7 @@ CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::Sessio
   auto saved = store_.saveSession(save);
   if (!saved.ok()) {
     noteStoreError(saved.error());
-    if (transient(saved.error())) return unavailable(saved.error(), "saving the session");
+    if (isTransient(saved.error())) return unavailable(saved.error(), "saving the session");
     log_.error("saving session %s failed: %s", session_id, saved.error().message);
   } else {
     if (saved->completed) metrics_.taskCompleted();
