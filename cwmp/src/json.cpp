@@ -47,67 +47,6 @@ void appendInteger(std::string& out, Integer value) {
   out.append(buffer.data(), static_cast<std::size_t>(result.ptr - buffer.data()));
 }
 
-// Appends `text` as a JSON string literal. UTF-8 passes through; bytes that are not UTF-8
-// become U+FFFD so the output is always valid JSON text.
-void appendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t run_start = 0;
-  std::size_t pos = 0;
-  const auto flush = [&] {
-    if (pos > run_start) out.append(text.data() + run_start, pos - run_start);
-  };
-  while (pos < text.size()) {
-    const auto byte = static_cast<unsigned char>(text[pos]);
-    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
-      ++pos;
-      continue;
-    }
-    if (byte >= 0x80) {
-      const std::size_t len = encode_text::utf8SequenceLength(text, pos);
-      if (len != 0) {
-        pos += len;
-        continue;
-      }
-      flush();
-      out += "\\ufffd";
-    } else {
-      flush();
-      switch (byte) {
-        case '"':
-          out += "\\\"";
-          break;
-        case '\\':
-          out += "\\\\";
-          break;
-        case '\n':
-          out += "\\n";
-          break;
-        case '\r':
-          out += "\\r";
-          break;
-        case '\t':
-          out += "\\t";
-          break;
-        case '\b':
-          out += "\\b";
-          break;
-        case '\f':
-          out += "\\f";
-          break;
-        default:
-          out += "\\u00";
-          out += kHex[byte >> 4];
-          out += kHex[byte & 0xF];
-          break;
-      }
-    }
-    ++pos;
-    run_start = pos;
-  }
-  flush();
-  out += '"';
-}
 
 // JSON text builder with optional two-space indentation. `first_` tells whether the
 // innermost open container has no member yet.
@@ -935,6 +874,66 @@ void readHeader(ReadState& state, const JsonNode& node, Header& out) {
 }
 
 }  // namespace
+
+void appendJsonString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run_start = 0;
+  std::size_t pos = 0;
+  const auto flush = [&] {
+    if (pos > run_start) out.append(text.data() + run_start, pos - run_start);
+  };
+  while (pos < text.size()) {
+    const auto byte = static_cast<unsigned char>(text[pos]);
+    if (byte >= 0x20 && byte < 0x80 && byte != '"' && byte != '\\') {
+      ++pos;
+      continue;
+    }
+    if (byte >= 0x80) {
+      const std::size_t len = encode_text::utf8SequenceLength(text, pos);
+      if (len != 0) {
+        pos += len;
+        continue;
+      }
+      flush();
+      out += "\\ufffd";
+    } else {
+      flush();
+      switch (byte) {
+        case '"':
+          out += "\\\"";
+          break;
+        case '\\':
+          out += "\\\\";
+          break;
+        case '\n':
+          out += "\\n";
+          break;
+        case '\r':
+          out += "\\r";
+          break;
+        case '\t':
+          out += "\\t";
+          break;
+        case '\b':
+          out += "\\b";
+          break;
+        case '\f':
+          out += "\\f";
+          break;
+        default:
+          out += "\\u00";
+          out += kHex[byte >> 4];
+          out += kHex[byte & 0xF];
+          break;
+      }
+    }
+    ++pos;
+    run_start = pos;
+  }
+  flush();
+  out += '"';
+}
 
 std::string envelopeToJson(const Envelope& envelope, bool pretty) {
   std::string text;

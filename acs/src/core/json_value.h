@@ -86,7 +86,8 @@ class Value {
 // Depth is limited to 64. Errors are InvalidArgument with the byte offset in the message.
 cwmp::Result<Value> parse(std::string_view text);
 
-// Appends `text` as a quoted JSON string (control characters escaped, UTF-8 passed through).
+// Appends `text` as a quoted JSON string: cwmp::appendJsonString (control characters
+// escaped, UTF-8 passed through, bytes that are not UTF-8 as U+FFFD).
 void appendQuoted(std::string& out, std::string_view text);
 
 }  // namespace acs::json

@@ -104,4 +104,9 @@ std::string bodyToJson(const Body& body, bool pretty = false);
 // InvalidArgument error naming it.
 Result<Body> bodyFromJson(std::string_view method, std::string_view json_object_text);
 
+// Appends `text` as a JSON string literal (quotes included). UTF-8 passes through; control
+// characters are escaped; bytes that are not UTF-8 become U+FFFD, so the output is always
+// valid JSON text. Shared with the ACS's own JSON writer.
+void appendJsonString(std::string& out, std::string_view text);
+
 }  // namespace cwmp
