@@ -1,11 +1,10 @@
 #include "cr_listener.h"
+#include "http_client.h"
 #include "lab/server_shutdown.h"
 
 #include <condition_variable>
 #include <mutex>
 
-#include <Poco/DigestEngine.h>
-#include <Poco/MD5Engine.h>
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -18,29 +17,6 @@
 namespace conformance {
 namespace {
 
-std::string md5Hex(const std::string& text) {
-  Poco::MD5Engine md5;
-  md5.update(text);
-  return Poco::DigestEngine::digestToHex(md5.digest());
-}
-
-std::string authParam(const std::string& header, const std::string& key) {
-  std::size_t pos = 0;
-  while ((pos = header.find(key + "=", pos)) != std::string::npos) {
-    if (pos == 0 || header[pos - 1] == ' ' || header[pos - 1] == ',') {
-      std::size_t start = pos + key.size() + 1;
-      if (start < header.size() && header[start] == '"') {
-        std::size_t end = header.find('"', start + 1);
-        return header.substr(start + 1,
-                             end == std::string::npos ? std::string::npos : end - start - 1);
-      }
-      std::size_t end = header.find(',', start);
-      return header.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    }
-    pos += key.size();
-  }
-  return {};
-}
 
 constexpr const char* kRealm = "conformance-cpe";
 constexpr const char* kNonce = "cr-nonce-4f1c";

@@ -35,13 +35,15 @@ std::string cut(const std::string& body) {
          " bytes in all]";
 }
 
+
+}  // namespace
+
 std::string md5Hex(const std::string& text) {
   Poco::MD5Engine md5;
   md5.update(text);
   return Poco::DigestEngine::digestToHex(md5.digest());
 }
 
-// Reads `key="value"` or `key=value` from a WWW-Authenticate header.
 std::string authParam(const std::string& header, const std::string& key) {
   std::size_t pos = 0;
   while ((pos = header.find(key + "=", pos)) != std::string::npos) {
@@ -59,8 +61,6 @@ std::string authParam(const std::string& header, const std::string& key) {
   }
   return {};
 }
-
-}  // namespace
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {

@@ -82,4 +82,11 @@ struct ParsedUrl {
 };
 ParsedUrl parseUrl(const std::string& url);
 
+// HTTP Digest helpers shared by the client and the Connection Request listener.
+// The MD5 of `text` as 32 lowercase hex digits.
+std::string md5Hex(const std::string& text);
+// Reads `key="value"` or `key=value` from a WWW-Authenticate or Authorization header;
+// "" when absent.
+std::string authParam(const std::string& header, const std::string& key);
+
 }  // namespace conformance
