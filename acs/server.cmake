@@ -10,6 +10,9 @@
 
 set(_acs_dir ${CMAKE_CURRENT_LIST_DIR})
 
+# HTTPS listeners (acs_server_lib) and acsctl's https:// URLs (api.cmake) use Poco NetSSL.
+find_package(Poco REQUIRED COMPONENTS NetSSL Crypto)
+
 acs_add_library(acs_core
   SOURCES
     ${_acs_dir}/src/core/json_value.cpp
@@ -32,7 +35,7 @@ acs_add_library(acs_server_lib
     ${_acs_dir}/src/http/http_connection_requester.cpp
     ${_acs_dir}/src/http/acs_server.cpp
     ${_acs_dir}/src/app/logging.cpp
-  PUBLIC_DEPS acs_core acs_store_factory lab_net Poco::Net Poco::Util Poco::Foundation)
+  PUBLIC_DEPS acs_core acs_store_factory lab_net Poco::NetSSL Poco::Net Poco::Util Poco::Foundation)
 
 acs_add_executable(acs_server
   OUTPUT_NAME acs
@@ -71,6 +74,7 @@ acs_add_test(acs_integration_tests
     ${_acs_dir}/test/integration/cwmp_auth_test.cpp
     ${_acs_dir}/test/integration/cwmp_process_test.cpp
     ${_acs_dir}/test/integration/cwmp_connection_request_test.cpp
+    ${_acs_dir}/test/integration/acs_tls_test.cpp
   DEPS ${_acs_itest_deps})
 
 if(ACS_WITH_POSTGRES)
@@ -88,6 +92,12 @@ endif()
 if(TARGET acs_tests)
   # The example configuration must stay loadable (config_test.cpp reads it).
   target_compile_definitions(acs_tests PRIVATE ACS_DEPLOY_DIR="${_acs_dir}/deploy")
+endif()
+
+# acs_tls_test.cpp (HTTPS listeners, acsctl over https, gzip replies) runs the acsctl binary.
+if(TARGET acs_integration_tests)
+  add_dependencies(acs_integration_tests acsctl)
+  target_compile_definitions(acs_integration_tests PRIVATE ACSCTL_PATH="$<TARGET_FILE:acsctl>")
 endif()
 
 foreach(_t acs_integration_tests acs_integration_pg_tests)

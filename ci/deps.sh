@@ -13,8 +13,9 @@ declare -A GROUPS_PKGS=(
   # libpq-dev: Poco::DataPostgreSQL links libpq but libpoco-dev does not pull it in.
   [build]="cmake ninja-build g++ clang libclang-rt-14-dev libpoco-dev libpq-dev libyaml-cpp-dev
            libexpat1-dev libgtest-dev googletest libbenchmark-dev pkg-config"
-  # iproute2: `ss`, used by ci/pg.sh to find a free port.
-  [test]="postgresql postgresql-15 curl python3 iproute2"
+  # iproute2: `ss`, used by ci/pg.sh to find a free port. openssl: the ACS TLS tests make a
+  # throw-away self-signed certificate with it.
+  [test]="postgresql postgresql-15 curl python3 iproute2 openssl"
   [lint]="clang-format clang-tidy git"
   # nodejs/npm: machines that ship their own Node.js (with npm bundled) already have the
   # commands, and Debian's npm package conflicts with such a nodejs; see PKG_COMMANDS.

@@ -10,6 +10,7 @@
 #include <istream>
 #include <optional>
 #include <ostream>
+#include <sstream>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -21,15 +22,73 @@
 #include "api/dashboard_api.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include <Poco/DeflatingStream.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/String.h>
 
 namespace acs::api {
 
+bool acceptsGzip(std::string_view accept_encoding) {
+  // RFC 9110 12.5.3: "gzip" (or "x-gzip") or "*" with a non-zero q; an explicit gzip;q=0
+  // refuses it even when "*" is accepted.
+  std::optional<bool> gzip;
+  bool any = false;
+  std::size_t start = 0;
+  while (start < accept_encoding.size()) {
+    std::size_t comma = accept_encoding.find(',', start);
+    if (comma == std::string_view::npos) comma = accept_encoding.size();
+    std::string_view item = accept_encoding.substr(start, comma - start);
+    start = comma + 1;
+    std::string_view coding = item.substr(0, item.find(';'));
+    auto isSpace = [](char c) { return c == ' ' || c == '\t'; };
+    while (!coding.empty() && isSpace(coding.front())) coding.remove_prefix(1);
+    while (!coding.empty() && isSpace(coding.back())) coding.remove_suffix(1);
+    std::string name;
+    for (char c : coding) name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    bool allowed = true;
+    if (std::size_t semi = item.find(';'); semi != std::string_view::npos) {
+      std::string params;
+      for (char c : item.substr(semi + 1)) {
+        if (!isSpace(c)) params += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+      if (params.rfind("q=", 0) == 0) {
+        // q=0, q=0.0, q=0.000: refused; anything else above zero: allowed.
+        std::string_view q = std::string_view(params).substr(2);
+        allowed = q.find_first_not_of("0.") != std::string_view::npos;
+      }
+    }
+    if (name == "gzip" || name == "x-gzip") {
+      gzip = allowed;
+    } else if (name == "*") {
+      any = allowed;
+    }
+  }
+  return gzip.value_or(any);
+}
+
 namespace {
+
+// Replies with a body at least this long are gzip-compressed for clients that accept it;
+// below it the gzip header and the CPU time outweigh the bytes saved.
+constexpr std::size_t kGzipMinBytes = 1024;
+
+// /api/* and /metrics replies may be compressed; /files/* (firmware served to CPEs, which
+// seldom decode gzip and often are compressed already) never are.
+bool compressiblePath(std::string_view path) {
+  return path == "/metrics" || path == "/api" || path.starts_with("/api/");
+}
+
+std::string gzipped(std::string_view body) {
+  std::ostringstream out;
+  Poco::DeflatingOutputStream deflate(out, Poco::DeflatingStreamBuf::STREAM_GZIP, 6);
+  deflate.write(body.data(), static_cast<std::streamsize>(body.size()));
+  deflate.close();
+  return std::move(out).str();
+}
 
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kPrometheus = "text/plain; version=0.0.4; charset=utf-8";
@@ -851,7 +910,10 @@ std::string ApiRouter::Impl::urlOf(const ApiRequest& request, std::string_view n
   const std::string host = !request.host.empty()
                                ? request.host
                                : deps_.config.host + ":" + std::to_string(deps_.config.port);
-  return fileUrl(host, name);
+  std::string url = fileUrl(host, name);
+  // fileUrl() writes http://; with TLS every listener speaks HTTPS only.
+  if (deps_.config.tls.enabled() && url.rfind("http://", 0) == 0) url.insert(4, "s");
+  return url;
 }
 
 ApiResult<ApiResponse> ApiRouter::Impl::listFiles(const Call& call) {
@@ -1013,12 +1075,16 @@ void ApiRouter::handle(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) {
   ApiResponse reply;
   bool body_consumed = true;
+  bool may_gzip = false;  // the reply may be compressed: right path, client accepts gzip
+  bool vary = false;      // the reply depends on Accept-Encoding (Vary header)
   try {
     ApiRequest in;
     in.method = request.getMethod();
     const std::string& uri = request.getURI();
     const std::size_t question = uri.find('?');
     in.path = uri.substr(0, question);
+    vary = compressiblePath(in.path);
+    may_gzip = vary && acceptsGzip(request.get("Accept-Encoding", ""));
     if (question != std::string::npos) in.query = uri.substr(question + 1);
     in.content_type = request.get("Content-Type", "");
     in.authorization = request.get("Authorization", "");
@@ -1073,7 +1139,20 @@ void ApiRouter::handle(Poco::Net::HTTPServerRequest& request,
 
   try {
     response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
-    for (const auto& [name, value] : reply.headers) response.add(name, value);
+    std::string vary_value;  // one Vary header naming everything the reply depends on
+    for (const auto& [name, value] : reply.headers) {
+      if (Poco::icompare(name, "Vary") == 0) {
+        vary_value += (vary_value.empty() ? "" : ", ") + value;
+      } else {
+        response.add(name, value);
+      }
+    }
+    const bool plain_body =
+        reply.head_content_length < 0 && !reply.stream_body && !reply.content_type.empty();
+    if (vary && plain_body) {
+      vary_value += (vary_value.empty() ? "" : ", ") + std::string("Accept-Encoding");
+    }
+    if (!vary_value.empty()) response.set("Vary", vary_value);
     // An unread body would be taken for the next request on this connection.
     if (!body_consumed) response.setKeepAlive(false);
     if (reply.head_content_length >= 0) {
@@ -1093,7 +1172,13 @@ void ApiRouter::handle(Poco::Net::HTTPServerRequest& request,
       response.send();
     } else {
       response.setContentType(reply.content_type);
-      response.sendBuffer(reply.body.data(), reply.body.size());
+      if (may_gzip && reply.body.size() >= kGzipMinBytes) {
+        const std::string compressed = gzipped(reply.body);
+        response.set("Content-Encoding", "gzip");
+        response.sendBuffer(compressed.data(), compressed.size());
+      } else {
+        response.sendBuffer(reply.body.data(), reply.body.size());
+      }
     }
   } catch (const Poco::Exception& e) {
     // The client went away; nothing more can be told to it.

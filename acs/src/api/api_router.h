@@ -76,6 +76,11 @@ struct ApiResponse {
   std::int64_t stream_length = 0;
 };
 
+// True when an Accept-Encoding header value accepts gzip ("gzip", "x-gzip" or "*" with a
+// q-value above zero). Replies of /api/* and /metrics of 1 KiB or more are then sent with
+// Content-Encoding: gzip; those replies always carry Vary: Accept-Encoding.
+bool acceptsGzip(std::string_view accept_encoding);
+
 // One route the router serves, e.g. {"GET", "/api/devices/{id}"}.
 struct RouteSpec {
   std::string_view method;

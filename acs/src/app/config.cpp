@@ -110,6 +110,18 @@ const std::vector<Setting>& settings() {
          if (err.empty()) c.cwmp_port = p;
          return err;
        }},
+      {"tls.cert_file", "ACS_TLS_CERT",
+       "PEM certificate (chain) file: every listener speaks HTTPS (TLS 1.2+); needs "
+       "ACS_TLS_KEY",
+       [](AcsConfig& c, const std::string& v) {
+         c.tls.cert_file = v;
+         return std::string();
+       }},
+      {"tls.key_file", "ACS_TLS_KEY", "PEM private key file of the ACS_TLS_CERT certificate",
+       [](AcsConfig& c, const std::string& v) {
+         c.tls.key_file = v;
+         return std::string();
+       }},
       {"data_dir", "ACS_DATA_DIR", "directory of the default SQLite database (default ./data)",
        [](AcsConfig& c, const std::string& v) {
          if (v.empty()) return std::string("must not be empty");
@@ -346,13 +358,17 @@ const Setting* findSetting(std::string_view key) {
   return nullptr;
 }
 
-// "data-dir" -> "data_dir"; "cpe-auth-mode" -> "cpe_auth.mode" also accepted.
+// "data-dir" -> "data_dir"; "cpe-auth-mode" -> "cpe_auth.mode" and "tls-cert-file" ->
+// "tls.cert_file" also accepted, and "tls-cert"/"tls-key" (the names of the acs flags).
 std::string normaliseFlag(std::string_view flag) {
   std::string key(flag);
   std::replace(key.begin(), key.end(), '-', '_');
+  if (key == "tls_cert") return "tls.cert_file";
+  if (key == "tls_key") return "tls.key_file";
   if (findSetting(key) == nullptr && key.rfind("cpe_auth_", 0) == 0) {
     key = "cpe_auth." + key.substr(9);
   }
+  if (findSetting(key) == nullptr && key.rfind("tls_", 0) == 0) key = "tls." + key.substr(4);
   return key;
 }
 
@@ -442,10 +458,19 @@ cwmp::Result<AcsConfig> loadConfig(const ConfigSources& sources) {
           "cpe_auth.user.<username> entries in the config file");
     }
   }
-  if (config.cpe_auth.mode == CpeAuthMode::Basic && !config.cpe_auth.allow_basic_without_tls) {
+  if (config.tls.cert_file.empty() != config.tls.key_file.empty()) {
+    return configError(config.tls.cert_file.empty()
+                           ? "tls.key_file (ACS_TLS_KEY) is set but tls.cert_file (ACS_TLS_CERT) "
+                             "is not: HTTPS needs both"
+                           : "tls.cert_file (ACS_TLS_CERT) is set but tls.key_file (ACS_TLS_KEY) "
+                             "is not: HTTPS needs both");
+  }
+  if (config.cpe_auth.mode == CpeAuthMode::Basic && !config.tls.enabled() &&
+      !config.cpe_auth.allow_basic_without_tls) {
     return configError(
         "cpe_auth.mode=basic sends passwords in clear over plain HTTP (TR-069 allows Basic only "
-        "over TLS): use digest, or set ACS_CPE_ALLOW_BASIC=1 to accept the risk");
+        "over TLS): configure TLS (ACS_TLS_CERT, ACS_TLS_KEY), use digest, or set "
+        "ACS_CPE_ALLOW_BASIC=1 to accept the risk");
   }
   if (!config.database_url.empty() && config.database_url.rfind("sqlite:", 0) != 0 &&
       config.database_url.rfind("postgresql://", 0) != 0 &&

@@ -42,7 +42,8 @@ struct CpeAuthConfig {
   // -> password. Looked up first; the shared pair is the fallback.
   std::map<std::string, std::string> per_device;
   // Basic sends the password in clear; TR-069 allows it only over TLS (checklist 1.4.2).
-  // The ACS serves plain HTTP, so mode=basic needs this set explicitly.
+  // With TLS configured (AcsConfig::tls) Basic needs nothing more; over plain HTTP,
+  // mode=basic needs this set explicitly.
   bool allow_basic_without_tls = false;
   // Digest nonces older than this are answered with stale=true (a fresh challenge).
   std::uint32_t nonce_lifetime_s = 300;
@@ -51,11 +52,22 @@ struct CpeAuthConfig {
   std::string nonce_secret;
 };
 
+// HTTPS on every listener (the main one and the separate CWMP one). Both files are PEM;
+// `cert_file` may hold the chain (server certificate first). The files are checked when the
+// server starts (readable, key matches the certificate), not by loadConfig(), which reads
+// no files.
+struct TlsConfig {
+  std::string cert_file;
+  std::string key_file;
+  bool enabled() const { return !cert_file.empty(); }
+};
+
 struct AcsConfig {
   // --- Listeners
   std::string host = "127.0.0.1";
   std::uint16_t port = 7547;               // /cwmp, /api/*, /metrics, / (0 = any free port)
   std::optional<std::uint16_t> cwmp_port;  // when set, /cwmp is served here only
+  TlsConfig tls;                           // set: every listener speaks HTTPS only
   // --- Store
   std::string data_dir = "./data";
   std::string database_url;  // default: sqlite:///<abs data_dir>/acs.db
@@ -113,7 +125,8 @@ struct ConfigSources {
 // Builds the configuration. Errors (code InvalidArgument) name the source and key, e.g.
 // "ACS_PORT: '70000' is not a port number (0-65535)" or "acs.conf:12: unknown key 'prot'".
 // Also enforces the cross-field rules: enable_auth needs a non-empty api_key; digest/basic
-// CPE auth needs credentials; basic needs allow_basic_without_tls.
+// CPE auth needs credentials; basic needs TLS or allow_basic_without_tls; tls.cert_file and
+// tls.key_file come together.
 // Does NOT apply the "secure by default" bind rule (see checkBindSecurity) so tests can
 // build any configuration.
 cwmp::Result<AcsConfig> loadConfig(const ConfigSources& sources);

@@ -2,11 +2,12 @@
 //
 //   acs --help
 //   ACS_PORT=0 acs --data-dir /var/lib/acs      # prints "acs: listening on http://127.0.0.1:N"
+//   acs --tls-cert cert.pem --tls-key key.pem    # HTTPS: "acs: listening on https://..."
 //
 // Configuration: flags > environment > config file (--config FILE or ACS_CONFIG) > defaults
 // (acs/src/app/config.h, acs/deploy/acs.conf.example). Exit codes: 0 after a clean shutdown,
-// EXIT_CONFIG (78) for invalid configuration, EXIT_SOFTWARE (70) when the store cannot be
-// opened, EXIT_OSERR (71) when a port cannot be bound.
+// EXIT_CONFIG (78) for invalid configuration (unusable TLS files included), EXIT_SOFTWARE (70)
+// when the store cannot be opened, EXIT_OSERR (71) when a port cannot be bound.
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -32,6 +33,8 @@ const char* const kValueOptions[][2] = {
     {"host", "address to listen on (ACS_HOST)"},
     {"port", "main port (ACS_PORT, default 7547; 0 = any free port)"},
     {"cwmp-port", "separate port for /cwmp (ACS_CWMP_PORT)"},
+    {"tls-cert", "PEM certificate (chain): HTTPS on every listener (ACS_TLS_CERT)"},
+    {"tls-key", "PEM private key of --tls-cert (ACS_TLS_KEY)"},
     {"data-dir", "directory of the default SQLite database (ACS_DATA_DIR)"},
     {"database-url", "sqlite:///path.db or postgresql://user:pass@host:port/db (DATABASE_URL)"},
     {"log-level", "fatal .. trace (LOG_LEVEL)"},
@@ -130,6 +133,7 @@ class AcsApplication final : public Poco::Util::ServerApplication {
     http::AcsServer server(*config);
     if (std::string error = server.start(); !error.empty()) {
       std::cerr << "acs: " << error << "\n";
+      if (error.rfind(http::AcsServer::kTlsErrorPrefix, 0) == 0) return EXIT_CONFIG;
       return error.rfind("cannot listen", 0) == 0 ? EXIT_OSERR : EXIT_SOFTWARE;
     }
     const auto urls = server.urls();

@@ -10,7 +10,7 @@
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::map<std::string, std::string> env;
-  for (const char* name : {"ACS_URL", "ACS_API_KEY"}) {
+  for (const char* name : {"ACS_URL", "ACS_API_KEY", "ACS_CA_FILE"}) {
     if (const char* value = std::getenv(name)) env[name] = value;
   }
   return acs::cli::runAcsctl(args, env, std::cout, std::cerr);

@@ -873,12 +873,17 @@ std::string acsctlUsage() {
   std::string text =
       "acsctl: command-line client of the cwmp-lab ACS REST API\n"
       "\n"
-      "usage: acsctl [--url URL] [--api-key KEY] [--json] [--http-timeout S] COMMAND ...\n"
+      "usage: acsctl [--url URL] [--api-key KEY] [--json] [--http-timeout S]\n"
+      "              [--ca-file FILE | --insecure] COMMAND ...\n"
       "\n"
-      "  --url URL          ACS base URL (default $ACS_URL, else http://127.0.0.1:7547)\n"
+      "  --url URL          ACS base URL, http:// or https:// (default $ACS_URL, else\n"
+      "                     http://127.0.0.1:7547)\n"
       "  --api-key KEY      API key, sent as Authorization: Bearer (default $ACS_API_KEY)\n"
       "  --json             print the API's JSON instead of tables (for scripts)\n"
       "  --http-timeout S   per-request timeout in seconds (default 10)\n"
+      "  --ca-file FILE     https: trust the PEM certificate(s) in FILE instead of the system\n"
+      "                     CAs, e.g. the ACS's self-signed certificate (default $ACS_CA_FILE)\n"
+      "  --insecure         https: do not check the ACS's certificate at all\n"
       "\n"
       "commands:\n";
   for (const CommandSpec& spec : commands()) {
@@ -916,8 +921,10 @@ int runAcsctl(const std::vector<std::string>& args, const std::map<std::string, 
     client_options.base_url = it->second;
   }
   if (auto it = env.find("ACS_API_KEY"); it != env.end()) client_options.api_key = it->second;
+  if (auto it = env.find("ACS_CA_FILE"); it != env.end()) client_options.ca_file = it->second;
   bool json = false;
   bool help = false;
+  bool ca_file_flag = false;  // --ca-file given (ACS_CA_FILE alone yields to --insecure)
 
   try {
     std::vector<std::string> words;
@@ -962,6 +969,13 @@ int runAcsctl(const std::vector<std::string>& args, const std::map<std::string, 
         client_options.base_url = takeValue();
       } else if (name == "--api-key") {
         client_options.api_key = takeValue();
+      } else if (name == "--ca-file") {
+        client_options.ca_file = takeValue();
+        ca_file_flag = true;
+        if (client_options.ca_file.empty()) throw UsageError("--ca-file needs a file name");
+      } else if (name == "--insecure") {
+        if (inline_value) throw UsageError("--insecure takes no value");
+        client_options.insecure = true;
       } else if (name == "--http-timeout") {
         client_options.timeout =
             std::chrono::seconds(parseInteger("--http-timeout", takeValue(), 1, 3600));
@@ -988,6 +1002,9 @@ int runAcsctl(const std::vector<std::string>& args, const std::map<std::string, 
     if (help) {
       out << acsctlUsage();
       return kExitOk;
+    }
+    if (ca_file_flag && client_options.insecure) {
+      throw UsageError("--ca-file and --insecure contradict each other: give one");
     }
     if (spec == nullptr) {
       if (words.empty()) throw UsageError("no command given");

@@ -24,7 +24,7 @@ inline constexpr int kExitExpired = 5;    // task wait: expired before it could 
 inline constexpr int kExitCancelled = 6;  // task wait: cancelled
 inline constexpr int kExitTimeout = 7;    // task wait: still pending/sent at --timeout
 
-// `args` excludes the program name; `env` supplies ACS_URL and ACS_API_KEY.
+// `args` excludes the program name; `env` supplies ACS_URL, ACS_API_KEY and ACS_CA_FILE.
 int runAcsctl(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
               std::ostream& out, std::ostream& err);
 

@@ -1,20 +1,30 @@
 #include "cli/api_client.h"
 
+#include <fstream>
 #include <istream>
+#include <memory>
 #include <sstream>
 #include <utility>
 
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/HTTPSClientSession.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
 #include <Poco/URI.h>
 
 namespace acs::cli {
+
+struct ApiClient::Tls {
+  Poco::Net::Context::Ptr context;
+};
 
 ApiClient::ApiClient(ApiClientOptions options) : options_(std::move(options)) {
   while (!options_.base_url.empty() && options_.base_url.back() == '/') {
@@ -25,8 +35,12 @@ ApiClient::ApiClient(ApiClientOptions options) : options_(std::move(options)) {
 std::string ApiClient::checkUrl() const {
   try {
     Poco::URI uri(options_.base_url);
-    if (uri.getScheme() != "http") {
-      return "unsupported URL '" + options_.base_url + "': only http:// is supported";
+    if (uri.getScheme() != "http" && uri.getScheme() != "https") {
+      return "unsupported URL '" + options_.base_url + "': use http:// or https://";
+    }
+    if (uri.getScheme() == "https" && !options_.ca_file.empty() && !options_.insecure &&
+        !std::ifstream(options_.ca_file)) {
+      return "cannot read the CA file '" + options_.ca_file + "'";
     }
     if (uri.getHost().empty()) return "URL '" + options_.base_url + "' has no host";
     if (!uri.getRawQuery().empty() || !uri.getFragment().empty()) {
@@ -48,7 +62,14 @@ HttpReply ApiClient::call(std::string_view method, std::string_view path, std::s
   HttpReply reply;
   try {
     Poco::URI uri(options_.base_url);
-    Poco::Net::HTTPClientSession session(uri.getHost(), uri.getPort());
+    std::unique_ptr<Poco::Net::HTTPClientSession> session_ptr;
+    if (uri.getScheme() == "https") {
+      session_ptr = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
+                                                                    tls().context);
+    } else {
+      session_ptr = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
+    }
+    Poco::Net::HTTPClientSession& session = *session_ptr;
     const Poco::Timespan timeout(
         std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
     session.setTimeout(timeout);
@@ -69,6 +90,11 @@ HttpReply ApiClient::call(std::string_view method, std::string_view path, std::s
     Poco::StreamCopier::copyToString(in, reply.body);
     reply.status = static_cast<int>(response.getStatus());
     reply.content_type = response.getContentType();
+  } catch (const Poco::Net::SSLException& e) {
+    reply.transport_error = "TLS with " + options_.base_url + " failed: " + e.displayText() +
+                            (options_.insecure ? std::string()
+                                               : " (a self-signed ACS certificate needs "
+                                                 "--ca-file FILE, or --insecure)");
   } catch (const Poco::TimeoutException&) {
     reply.transport_error = "no answer from " + options_.base_url + " within " +
                             std::to_string(options_.timeout.count()) + " ms";
@@ -76,6 +102,33 @@ HttpReply ApiClient::call(std::string_view method, std::string_view path, std::s
     reply.transport_error = "cannot reach " + options_.base_url + ": " + e.displayText();
   }
   return reply;
+}
+
+const ApiClient::Tls& ApiClient::tls() const {
+  if (!tls_) {
+    static const bool initialized = [] {
+      Poco::Net::initializeSSL();
+      return true;
+    }();
+    (void)initialized;
+    Poco::Net::Context::Params params;
+    if (options_.insecure) {
+      params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+      params.loadDefaultCAs = false;
+    } else {
+      params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
+      params.caLocation = options_.ca_file;
+      params.loadDefaultCAs = options_.ca_file.empty();
+    }
+    params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+    auto made = std::make_shared<Tls>();
+    made->context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
+    made->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    // Without verification there is no name to check either.
+    if (options_.insecure) made->context->enableExtendedCertificateVerification(false);
+    tls_ = std::move(made);
+  }
+  return *tls_;
 }
 
 std::string errorMessage(const HttpReply& reply) {

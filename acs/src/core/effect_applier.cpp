@@ -113,8 +113,12 @@ class Applier {
       return false;
     }
     if (metrics_ != nullptr) {
-      metrics_->taskFaulted();
-      if (e.code != 0) metrics_->cwmpFaultReceived();
+      if (e.code == 0) {
+        metrics_->taskFailed();
+      } else {
+        metrics_->taskFaulted();
+        metrics_->cwmpFaultReceived();
+      }
     }
     store::FaultRecord f;
     f.device_id = ctx_.device_id;

@@ -197,6 +197,7 @@ void Metrics::cwmpHttpError(int http_status) {
 void Metrics::taskSent() { inc(tasks_sent_); }
 void Metrics::taskCompleted() { inc(tasks_completed_); }
 void Metrics::taskFaulted() { inc(tasks_faulted_); }
+void Metrics::taskFailed() { inc(tasks_failed_); }
 void Metrics::tasksRequeued(std::uint64_t count) { inc(tasks_requeued_, count); }
 
 void Metrics::storeError(StoreErrorKind kind) {
@@ -278,8 +279,14 @@ std::string Metrics::renderPrometheus() const {
   sample(out, "acs_tasks_sent_total", "", "", load(tasks_sent_));
   header(out, "acs_tasks_completed_total", "Tasks completed by this process.", "counter");
   sample(out, "acs_tasks_completed_total", "", "", load(tasks_completed_));
-  header(out, "acs_tasks_faulted_total", "Tasks faulted by this process.", "counter");
+  header(out, "acs_tasks_faulted_total", "Tasks a CPE answered with a fault (this process).",
+         "counter");
   sample(out, "acs_tasks_faulted_total", "", "", load(tasks_faulted_));
+  header(out, "acs_tasks_failed_total",
+         "Tasks failed in their session without a CPE fault: protocol error or unplannable "
+         "task (this process).",
+         "counter");
+  sample(out, "acs_tasks_failed_total", "", "", load(tasks_failed_));
   header(out, "acs_tasks_requeued_total", "Sent tasks put back after their session died.",
          "counter");
   sample(out, "acs_tasks_requeued_total", "", "", load(tasks_requeued_));

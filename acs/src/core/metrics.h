@@ -92,7 +92,13 @@ class Metrics {
   // --- Tasks
   void taskSent();
   void taskCompleted();
+  // The CPE answered the task's request with a fault (acs_tasks_faulted_total).
   void taskFaulted();
+  // The task ended Failed in its session without a CPE fault: the CPE's answer broke the
+  // protocol, or the task could not be turned into a request (acs_tasks_failed_total).
+  // Tasks failed for too many attempts when a session dies are not counted here (they are
+  // part of tasksRequeued()).
+  void taskFailed();
   void tasksRequeued(std::uint64_t count);
 
   // --- Other subsystems
@@ -133,6 +139,7 @@ class Metrics {
   std::atomic<std::uint64_t> tasks_sent_{0};
   std::atomic<std::uint64_t> tasks_completed_{0};
   std::atomic<std::uint64_t> tasks_faulted_{0};
+  std::atomic<std::uint64_t> tasks_failed_{0};
   std::atomic<std::uint64_t> tasks_requeued_{0};
   std::array<std::atomic<std::uint64_t>, kStoreErrorKindCount> store_errors_{};
   std::atomic<std::uint64_t> connection_requests_ok_{0};

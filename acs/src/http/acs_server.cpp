@@ -1,17 +1,24 @@
 #include "acs/src/http/acs_server.h"
-#include "lab/server_shutdown.h"
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 
+#include "lab/server_shutdown.h"
 #include <Poco/Environment.h>
 #include <Poco/Logger.h>
+#include <Poco/Net/Context.h>
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/NetException.h>
+#include <Poco/Net/NetSSL.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/Process.h>
 #include <Poco/ThreadPool.h>
+#include <openssl/ssl.h>
 
 #include "acs/src/api/api_router.h"
 #include "acs/src/http/request_router.h"
@@ -37,6 +44,53 @@ std::string hostForUrl(const std::string& host) {
   return host;
 }
 
+// "" when `path` can be opened for reading, else why not.
+std::string unreadable(const std::string& path) {
+  errno = 0;
+  std::ifstream in(path, std::ios::binary);
+  if (in) return {};
+  const int error = errno;
+  return error != 0 ? std::strerror(error) : "cannot be opened";
+}
+
+// The TLS server context of every listener: the configured certificate (chain) and key, TLS
+// 1.2 or newer, no client certificates (CPEs authenticate with Digest/Basic over the TLS
+// connection). Returns "" and sets `out`, or what is wrong with the files.
+std::string makeServerContext(const TlsConfig& tls, Poco::Net::Context::Ptr& out) {
+  if (std::string why = unreadable(tls.cert_file); !why.empty()) {
+    return "tls.cert_file '" + tls.cert_file + "' cannot be read: " + why;
+  }
+  if (std::string why = unreadable(tls.key_file); !why.empty()) {
+    return "tls.key_file '" + tls.key_file + "' cannot be read: " + why;
+  }
+  Poco::Net::Context::Params params;
+  params.certificateFile = tls.cert_file;
+  params.privateKeyFile = tls.key_file;
+  params.verificationMode = Poco::Net::Context::VERIFY_NONE;
+  params.loadDefaultCAs = false;
+  params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
+  Poco::Net::Context::Ptr context;
+  try {
+    context = new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, params);
+    context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
+    // CPEs often open a new connection per request of a session: resumed TLS sessions
+    // spare them (and us) a full handshake each time.
+    context->enableSessionCache(true, "cwmp-lab-acs");
+  } catch (const Poco::Exception& e) {
+    // A file that is not PEM, or not a certificate / key (OpenSSL's reason is in the text).
+    return "cannot load tls.cert_file '" + tls.cert_file + "' with tls.key_file '" + tls.key_file +
+           "' (PEM files, the key matching the certificate): " + e.displayText();
+  }
+  // The loader takes any well-formed key; a key that is not the certificate's would only
+  // fail later, in every handshake.
+  if (SSL_CTX_check_private_key(context->sslContext()) != 1) {
+    return "tls.key_file '" + tls.key_file + "' does not match the certificate in tls.cert_file '" +
+           tls.cert_file + "'";
+  }
+  out = std::move(context);
+  return {};
+}
+
 }  // namespace
 
 std::string defaultInstanceId() {
@@ -53,7 +107,10 @@ AcsServer::AcsServer(AcsConfig config) : config_(std::move(config)) {
   if (config_.instance_id.empty()) config_.instance_id = defaultInstanceId();
 }
 
-AcsServer::~AcsServer() { stop(std::chrono::milliseconds(0)); }
+AcsServer::~AcsServer() {
+  stop(std::chrono::milliseconds(0));
+  if (ssl_initialized_) Poco::Net::uninitializeSSL();
+}
 
 int AcsServer::queuedConnections() const {
   int queued = 0;
@@ -68,6 +125,17 @@ bool AcsServer::overloaded() const {
 
 std::string AcsServer::start() {
   auto& log = Poco::Logger::get("acs");
+  // TLS first: a bad certificate is a configuration error, found before anything is opened.
+  Poco::Net::Context::Ptr tls_context;
+  if (config_.tls.enabled()) {
+    if (!ssl_initialized_) {
+      Poco::Net::initializeSSL();
+      ssl_initialized_ = true;
+    }
+    if (std::string error = makeServerContext(config_.tls, tls_context); !error.empty()) {
+      return std::string(kTlsErrorPrefix) + error;
+    }
+  }
   store::StoreOptions options;
   options.online_multiple = config_.online_multiple;
   options.default_max_attempts = config_.default_max_attempts;
@@ -102,7 +170,8 @@ std::string AcsServer::start() {
   HttpConnectionRequesterOptions cr;
   cr.timeout = std::chrono::milliseconds(config_.cr_timeout_ms);
   requester_ = std::make_unique<HttpConnectionRequester>(*store_, cr);
-  api_ = std::make_unique<api::ApiRouter>(api::ApiDeps{*store_, metrics_, config_, *requester_, config_.max_file_bytes});
+  api_ = std::make_unique<api::ApiRouter>(
+      api::ApiDeps{*store_, metrics_, config_, *requester_, config_.max_file_bytes});
 
   pool_ = std::make_unique<Poco::ThreadPool>(2, static_cast<int>(config_.max_threads) + 4, 60);
   auto makeParams = [&] {
@@ -119,14 +188,20 @@ std::string AcsServer::start() {
     return p;
   };
   try {
-    Poco::Net::ServerSocket main_socket(Poco::Net::SocketAddress(config_.host, config_.port), 256);
+    // With TLS both listeners are TLS-only: the handshake runs lazily on the worker thread
+    // at the first read, so a slow or plain-HTTP client never blocks the acceptor.
+    auto bindSocket = [&](std::uint16_t wanted_port) -> Poco::Net::ServerSocket {
+      const Poco::Net::SocketAddress address(config_.host, wanted_port);
+      if (tls_context) return Poco::Net::SecureServerSocket(address, 256, tls_context);
+      return Poco::Net::ServerSocket(address, 256);
+    };
+    Poco::Net::ServerSocket main_socket = bindSocket(config_.port);
     port_ = main_socket.address().port();
     main_server_ = std::make_unique<Poco::Net::HTTPServer>(
         new RequestRouter(*cwmp_, metrics_, config_.max_body_bytes, api_.get(), false), *pool_,
         main_socket, makeParams());
     if (config_.cwmp_port) {
-      Poco::Net::ServerSocket cwmp_socket(
-          Poco::Net::SocketAddress(config_.host, *config_.cwmp_port), 256);
+      Poco::Net::ServerSocket cwmp_socket = bindSocket(*config_.cwmp_port);
       cwmp_port_ = cwmp_socket.address().port();
       cwmp_server_ = std::make_unique<Poco::Net::HTTPServer>(
           new RequestRouter(*cwmp_, metrics_, config_.max_body_bytes, nullptr, true), *pool_,
@@ -151,12 +226,9 @@ std::string AcsServer::start() {
 std::vector<std::string> AcsServer::urls() const {
   std::vector<std::string> out;
   const std::string host = hostForUrl(config_.host);
-  out.push_back("http://" + host + ":" + std::to_string(port_));
-  if (cwmp_port_) {
-    out.push_back("http://" + host + ":" + std::to_string(*cwmp_port_) + "/cwmp");
-  } else {
-    out.push_back("http://" + host + ":" + std::to_string(port_) + "/cwmp");
-  }
+  const std::string scheme = config_.tls.enabled() ? "https://" : "http://";
+  out.push_back(scheme + host + ":" + std::to_string(port_));
+  out.push_back(scheme + host + ":" + std::to_string(cwmp_port_.value_or(port_)) + "/cwmp");
   return out;
 }
 

@@ -5,7 +5,7 @@
 //   acs::AcsConfig config = ...;                 // port 0 picks a free port
 //   acs::http::AcsServer server(config);
 //   if (std::string err = server.start(); !err.empty()) die(err);
-//   std::cout << server.urls()[0];               // http://127.0.0.1:41234
+//   std::cout << server.urls()[0];               // http://127.0.0.1:41234 (https:// with TLS)
 //   server.stop(std::chrono::seconds(10));       // graceful: in-flight requests finish
 //
 // Thread-safety: start() and stop() from one controlling thread; the accessors are safe from
@@ -19,6 +19,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -51,9 +52,12 @@ class AcsServer {
   AcsServer(const AcsServer&) = delete;
   AcsServer& operator=(const AcsServer&) = delete;
 
-  // Opens the store (applying migrations), binds the listeners and starts serving and the
-  // maintenance thread. Returns "" on success, otherwise a message saying what failed.
+  // Loads the TLS certificate and key (when config.tls is set), opens the store (applying
+  // migrations), binds the listeners and starts serving and the maintenance thread. Returns
+  // "" on success, otherwise a message saying what failed; TLS problems (unreadable file,
+  // not PEM, key not matching the certificate) start with kTlsErrorPrefix.
   std::string start();
+  static constexpr std::string_view kTlsErrorPrefix = "invalid TLS configuration: ";
 
   // Stops accepting connections, lets requests in flight finish for up to `grace`, then
   // closes the rest, stops the maintenance thread and closes the store. Open CWMP sessions
@@ -64,7 +68,7 @@ class AcsServer {
   // The bound ports (after start()).
   std::uint16_t port() const { return port_; }
   std::optional<std::uint16_t> cwmpPort() const { return cwmp_port_; }
-  // "http://host:port" of the main listener, then the CWMP URL(s).
+  // "http://host:port" (https:// with TLS) of the main listener, then the CWMP URL.
   std::vector<std::string> urls() const;
 
   const AcsConfig& config() const { return config_; }
@@ -96,6 +100,7 @@ class AcsServer {
   std::unique_ptr<Poco::Net::HTTPServer> cwmp_server_;
   std::uint16_t port_ = 0;
   std::optional<std::uint16_t> cwmp_port_;
+  bool ssl_initialized_ = false;  // Poco::Net::initializeSSL() called (undone by stop())
 
   std::thread maintenance_;
   std::mutex mutex_;

@@ -248,6 +248,10 @@ TEST_P(CwmpBackendTest, ProtocolErrorFailsTheTaskWithItsReason) {
   EXPECT_NE(t.fault_string.find("protocol error: empty POST instead of RebootResponse"),
             std::string::npos)
       << t.fault_string;
+  // Counted as failed, not as a CPE fault.
+  const std::string metrics = acs.server().metrics().renderPrometheus();
+  EXPECT_NE(metrics.find("acs_tasks_failed_total 1\n"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("acs_tasks_faulted_total 0\n"), std::string::npos) << metrics;
   auto faults = acs.store().listFaults(device, 10, 0);
   ASSERT_TRUE(faults.ok());
   ASSERT_FALSE(faults->items.empty());

@@ -167,6 +167,44 @@ TEST(ConfigLoad, CpeAuthNeedsCredentialsAndBasicNeedsExplicitConsent) {
   EXPECT_TRUE(loadConfig(s).ok());
 }
 
+TEST(ConfigLoad, TlsNeedsCertificateAndKeyTogetherFromEverySource) {
+  ConfigSources s;
+  s.env["ACS_TLS_CERT"] = "/etc/acs/cert.pem";
+  auto half = loadConfig(s);
+  ASSERT_FALSE(half.ok());
+  EXPECT_NE(half.error().message.find("ACS_TLS_KEY"), std::string::npos);
+  s.env["ACS_TLS_KEY"] = "/etc/acs/key.pem";
+  auto both = loadConfig(s);
+  ASSERT_TRUE(both.ok()) << both.error().message;
+  EXPECT_TRUE(both->tls.enabled());
+  EXPECT_EQ(both->tls.cert_file, "/etc/acs/cert.pem");
+  EXPECT_EQ(both->tls.key_file, "/etc/acs/key.pem");
+
+  ConfigSources f;
+  f.file_text = "tls.cert_file = /a/cert.pem\ntls.key_file = /a/key.pem\n";
+  f.flags["tls-cert"] = "/b/cert.pem";  // the acs flag names; flags win over the file
+  f.flags["tls-key-file"] = "/b/key.pem";
+  auto flagged = loadConfig(f);
+  ASSERT_TRUE(flagged.ok()) << flagged.error().message;
+  EXPECT_EQ(flagged->tls.cert_file, "/b/cert.pem");
+  EXPECT_EQ(flagged->tls.key_file, "/b/key.pem");
+  EXPECT_FALSE(loadConfig(ConfigSources{}).value().tls.enabled());
+}
+
+TEST(ConfigLoad, BasicCpeAuthNeedsNoExtraConsentWithTls) {
+  ConfigSources s;
+  s.env["ACS_CPE_AUTH"] = "basic";
+  s.env["ACS_CPE_USERNAME"] = "cpe";
+  s.env["ACS_CPE_PASSWORD"] = "secret";
+  ASSERT_FALSE(loadConfig(s).ok());
+  s.env["ACS_TLS_CERT"] = "/etc/acs/cert.pem";
+  s.env["ACS_TLS_KEY"] = "/etc/acs/key.pem";
+  auto c = loadConfig(s);
+  ASSERT_TRUE(c.ok()) << c.error().message;
+  EXPECT_EQ(c->cpe_auth.mode, CpeAuthMode::Basic);
+  EXPECT_FALSE(c->cpe_auth.allow_basic_without_tls);
+}
+
 TEST(ConfigLoad, PerDeviceCredentialsFromFile) {
   ConfigSources s;
   s.file_text =

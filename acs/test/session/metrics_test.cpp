@@ -83,6 +83,17 @@ TEST(Metrics, FaultAndStatusLabels) {
   EXPECT_TRUE(contains(text, "acs_store_errors_total{kind=\"busy\"} 1\n"));
 }
 
+TEST(Metrics, FailedTasksCountApartFromFaultedOnes) {
+  Metrics m;
+  m.taskFaulted();
+  m.taskFailed();
+  m.taskFailed();
+  std::string text = m.renderPrometheus();
+  EXPECT_TRUE(contains(text, "acs_tasks_faulted_total 1\n"));
+  EXPECT_TRUE(contains(text, "acs_tasks_failed_total 2\n"));
+  EXPECT_TRUE(contains(text, "# TYPE acs_tasks_failed_total counter\n"));
+}
+
 TEST(Metrics, ConcurrentUpdatesAreNotLost) {
   Metrics m;
   std::vector<std::thread> threads;
