@@ -22,6 +22,7 @@
 #include "api/dashboard_api.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "core/store_errors.h"
 #include <Poco/DeflatingStream.h>
 #include <Poco/Exception.h>
 #include <Poco/Logger.h>
@@ -204,22 +205,6 @@ ApiResponse errorResponse(const ApiError& error) {
   return response;
 }
 
-StoreErrorKind metricsKind(store::StoreErrc code) {
-  switch (code) {
-    case store::StoreErrc::NotFound:
-      return StoreErrorKind::NotFound;
-    case store::StoreErrc::Conflict:
-      return StoreErrorKind::Conflict;
-    case store::StoreErrc::Busy:
-      return StoreErrorKind::Busy;
-    case store::StoreErrc::Unavailable:
-      return StoreErrorKind::Unavailable;
-    case store::StoreErrc::Invalid:
-      return StoreErrorKind::Invalid;
-  }
-  return StoreErrorKind::Invalid;
-}
-
 std::string devicePath(const std::string& id) { return "device '" + id + "'"; }
 
 }  // namespace
@@ -395,7 +380,7 @@ void ApiRouter::Impl::addCorsHeaders(const ApiRequest& request, ApiResponse& res
 }
 
 ApiError ApiRouter::Impl::storeFailure(const store::StoreError& error) {
-  deps_.metrics.storeError(metricsKind(error.code));
+  deps_.metrics.storeError(storeErrorKind(error.code));
   switch (error.code) {
     case store::StoreErrc::NotFound:
       return ApiError::notFound(error.message);
@@ -536,7 +521,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::health(const Call&) {
   w.key("status").value(status.ok() ? "ok" : "unavailable");
   w.key("store").value(deps_.store.backendName());
   if (!status.ok()) {
-    deps_.metrics.storeError(metricsKind(status.error().code));
+    deps_.metrics.storeError(storeErrorKind(status.error().code));
     w.key("error").beginObject();
     w.key("code").value("store_unavailable");
     w.key("message").value(status.error().message);
@@ -561,7 +546,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::metrics(const Call& call) {
   auto stats = deps_.store.stats(store::nowMs(), deps_.config.online_multiple);
   if (!stats.ok()) {
     // A scrape still succeeds: acs_store_up 0 tells the monitoring what is wrong.
-    deps_.metrics.storeError(metricsKind(stats.error().code));
+    deps_.metrics.storeError(storeErrorKind(stats.error().code));
     log_.warning("metrics: store stats failed: " + stats.error().message);
   }
   text += renderStoreGauges(stats.ok() ? &*stats : nullptr);
@@ -673,7 +658,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::createTaskFor(const Call& call,
     store::Status recorded =
         deps_.store.setConnectionRequestResult(task->id, task->connection_request_result);
     if (!recorded.ok()) {
-      deps_.metrics.storeError(metricsKind(recorded.error().code));
+      deps_.metrics.storeError(storeErrorKind(recorded.error().code));
       log_.warning("task " + std::to_string(task->id) +
                    ": recording the connection request result failed: " + recorded.error().message);
     }

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "acs/src/core/json_value.h"
+#include "acs/src/core/store_errors.h"
 
 namespace acs {
 
@@ -282,26 +283,6 @@ store::InformRecord informRecord(const cwmp::Inform& inform, const std::string& 
 ApplyOutcome applyEffects(store::Store& store, const EffectContext& context,
                           const std::vector<Effect>& effects, Metrics* metrics) {
   return Applier(store, context, metrics).run(effects);
-}
-
-bool isTransient(const store::StoreError& e) {
-  return e.code == store::StoreErrc::Busy || e.code == store::StoreErrc::Unavailable;
-}
-
-StoreErrorKind storeErrorKind(store::StoreErrc code) {
-  switch (code) {
-    case store::StoreErrc::NotFound:
-      return StoreErrorKind::NotFound;
-    case store::StoreErrc::Conflict:
-      return StoreErrorKind::Conflict;
-    case store::StoreErrc::Busy:
-      return StoreErrorKind::Busy;
-    case store::StoreErrc::Unavailable:
-      return StoreErrorKind::Unavailable;
-    case store::StoreErrc::Invalid:
-      return StoreErrorKind::Invalid;
-  }
-  return StoreErrorKind::Invalid;
 }
 
 }  // namespace acs

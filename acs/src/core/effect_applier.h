@@ -53,10 +53,4 @@ ApplyOutcome applyEffects(store::Store& store, const EffectContext& context,
 store::InformRecord informRecord(const cwmp::Inform& inform, const std::string& device_id,
                                  const std::string& ip, store::TimePoint now);
 
-// Busy or Unavailable: the store cannot take the work right now but may shortly (the CPE is
-// told to retry), unlike NotFound, Conflict or Invalid, which concern one operation.
-bool isTransient(const store::StoreError& e);
-// The metrics' label for a store error code.
-StoreErrorKind storeErrorKind(store::StoreErrc code);
-
 }  // namespace acs

@@ -7,6 +7,7 @@
 #include <Poco/Logger.h>
 
 #include "acs/src/core/effect_applier.h"
+#include "acs/src/core/store_errors.h"
 #include "cwmp/codec.h"
 
 namespace acs::http {
