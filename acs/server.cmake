@@ -17,6 +17,7 @@ acs_add_library(acs_core
   SOURCES
     ${_acs_dir}/src/core/json_value.cpp
     ${_acs_dir}/src/core/metrics.cpp
+    ${_acs_dir}/src/core/process_metrics.cpp
     ${_acs_dir}/src/core/task_planner.cpp
     ${_acs_dir}/src/core/effect_applier.cpp
     ${_acs_dir}/src/core/inform_cache.cpp
@@ -48,6 +49,7 @@ acs_add_test(acs_tests
     ${_acs_dir}/test/session/fake_clock.h
     ${_acs_dir}/test/session/json_value_test.cpp
     ${_acs_dir}/test/session/metrics_test.cpp
+    ${_acs_dir}/test/session/process_metrics_test.cpp
     ${_acs_dir}/test/session/config_test.cpp
     ${_acs_dir}/test/session/task_planner_test.cpp
     ${_acs_dir}/test/session/inform_cache_test.cpp

@@ -22,6 +22,7 @@
 #include "api/dashboard_api.h"
 #include "api/json_writer.h"
 #include "api/openapi.h"
+#include "core/process_metrics.h"
 #include "core/store_errors.h"
 #include <Poco/DeflatingStream.h>
 #include <Poco/Exception.h>
@@ -550,6 +551,7 @@ ApiResult<ApiResponse> ApiRouter::Impl::metrics(const Call& call) {
     log_.warning("metrics: store stats failed: " + stats.error().message);
   }
   text += renderStoreGauges(stats.ok() ? &*stats : nullptr);
+  renderProcessMetrics(sampleProcess(), text);
   ApiResponse response = jsonResponse(200, std::move(text));
   response.content_type = std::string(kPrometheus);
   return response;

@@ -286,6 +286,9 @@ TEST_F(ApiRouterTest, CountsRequestsInTheMetrics) {
   EXPECT_NE(metrics.body.find("acs_store_up 1"), std::string::npos);
   EXPECT_NE(metrics.body.find("acs_tasks{state=\"pending\"} 0"), std::string::npos);
   EXPECT_NE(metrics.body.find("acs_devices 0"), std::string::npos);
+  // The process's own memory, for monitors (and scenario-run) that did not start the ACS.
+  EXPECT_NE(metrics.body.find("\nprocess_resident_memory_bytes "), std::string::npos);
+  EXPECT_NE(metrics.body.find("\nacs_process_peak_resident_memory_bytes "), std::string::npos);
 }
 
 }  // namespace
