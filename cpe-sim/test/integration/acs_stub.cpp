@@ -1,6 +1,9 @@
 #include "test/integration/acs_stub.h"
-#include "lab/server_shutdown.h"
 
+#include <regex>
+#include <sstream>
+
+#include "lab/server_shutdown.h"
 #include <Poco/Base64Decoder.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/Exception.h>
@@ -14,9 +17,6 @@
 #include <Poco/Net/SocketAddress.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/String.h>
-
-#include <regex>
-#include <sstream>
 
 #include "cwmp/codec.h"
 
@@ -36,7 +36,8 @@ std::string md5(const std::string& text) {
 std::map<std::string, std::string> digestParams(const std::string& header) {
   std::map<std::string, std::string> out;
   static const std::regex pair(R"re((\w+)=(?:"([^"]*)"|([^,\s]*)))re");
-  for (auto it = std::sregex_iterator(header.begin(), header.end(), pair); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(header.begin(), header.end(), pair);
+       it != std::sregex_iterator(); ++it) {
     out[Poco::toLower((*it)[1].str())] = (*it)[2].matched ? (*it)[2].str() : (*it)[3].str();
   }
   return out;
@@ -45,7 +46,8 @@ std::map<std::string, std::string> digestParams(const std::string& header) {
 class StubHandler : public Poco::Net::HTTPRequestHandler {
  public:
   explicit StubHandler(AcsStub& stub) : stub_(stub) {}
-  void handleRequest(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) override {
+  void handleRequest(Poco::Net::HTTPServerRequest& request,
+                     Poco::Net::HTTPServerResponse& response) override {
     RecordedRequest r;
     r.at = std::chrono::steady_clock::now();
     r.method = request.getMethod();
@@ -70,7 +72,8 @@ class StubHandler : public Poco::Net::HTTPRequestHandler {
 class StubFactory : public Poco::Net::HTTPRequestHandlerFactory {
  public:
   explicit StubFactory(AcsStub& stub) : stub_(stub) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+  Poco::Net::HTTPRequestHandler* createRequestHandler(
+      const Poco::Net::HTTPServerRequest&) override {
     return new StubHandler(stub_);
   }
 
@@ -121,7 +124,7 @@ AcsStub::AcsStub(Options options) : options_(std::move(options)) {
   params->setMaxThreads(16);
   params->setKeepAlive(true);
   params->setTimeout(Poco::Timespan(10, 0));
-  server_ = std::make_unique<Poco::Net::HTTPServer>(new StubFactory(*this), socket, params);
+  server_ = std::make_unique<Poco::Net::HTTPServer>(newHandlerFactory(), socket, params);
   server_->start();
 }
 
@@ -142,7 +145,8 @@ std::vector<RecordedRequest> AcsStub::requests() const {
 std::vector<RecordedRequest> AcsStub::informs(const std::string& serial) const {
   std::vector<RecordedRequest> out;
   for (RecordedRequest& r : requests()) {
-    if (r.inform() != nullptr && (serial.empty() || r.serial == serial)) out.push_back(std::move(r));
+    if (r.inform() != nullptr && (serial.empty() || r.serial == serial))
+      out.push_back(std::move(r));
   }
   return out;
 }
@@ -154,11 +158,13 @@ bool AcsStub::waitFor(const std::function<bool(const std::vector<RecordedRequest
 }
 
 bool AcsStub::waitForInforms(std::size_t count, std::chrono::milliseconds timeout) const {
-  return waitFor([count](const std::vector<RecordedRequest>& all) {
-    std::size_t n = 0;
-    for (const RecordedRequest& r : all) n += r.inform() != nullptr ? 1u : 0u;
-    return n >= count;
-  }, timeout);
+  return waitFor(
+      [count](const std::vector<RecordedRequest>& all) {
+        std::size_t n = 0;
+        for (const RecordedRequest& r : all) n += r.inform() != nullptr ? 1u : 0u;
+        return n >= count;
+      },
+      timeout);
 }
 
 bool AcsStub::authorized(const RecordedRequest& request, std::string& challenge) {
@@ -168,7 +174,8 @@ bool AcsStub::authorized(const RecordedRequest& request, std::string& challenge)
     if (header.rfind("Basic ", 0) != 0) return false;
     std::istringstream in(header.substr(6));
     Poco::Base64Decoder decoder(in);
-    std::string decoded((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
+    std::string decoded((std::istreambuf_iterator<char>(decoder)),
+                        std::istreambuf_iterator<char>());
     return decoded == options_.username + ":" + options_.password;
   }
   const std::string nonce = "stub-nonce-" + std::to_string(++nonce_counter_);
@@ -182,7 +189,8 @@ bool AcsStub::authorized(const RecordedRequest& request, std::string& challenge)
   }
   const std::string ha1 = md5(options_.username + ":" + options_.realm + ":" + options_.password);
   const std::string ha2 = md5(request.method + ":" + p["uri"]);
-  return p["response"] == md5(ha1 + ":" + p["nonce"] + ":" + p["nc"] + ":" + p["cnonce"] + ":auth:" + ha2);
+  return p["response"] ==
+         md5(ha1 + ":" + p["nonce"] + ":" + p["nc"] + ":" + p["cnonce"] + ":auth:" + ha2);
 }
 
 AcsStub::Reply AcsStub::handle(RecordedRequest request) {
@@ -195,7 +203,10 @@ AcsStub::Reply AcsStub::handle(RecordedRequest request) {
   };
   if (!blank(request.body)) {
     cwmp::Result<cwmp::Envelope> decoded = cwmp::decodeEnvelope(request.body);
-    if (decoded) request.envelope = std::move(*decoded); else request.decode_error = decoded.error().message;
+    if (decoded)
+      request.envelope = std::move(*decoded);
+    else
+      request.decode_error = decoded.error().message;
   }
   if (options_.auth != Auth::None) {
     std::string challenge;
@@ -277,6 +288,10 @@ AcsStub::Reply AcsStub::handle(RecordedRequest request) {
   reply.body = cwmp::encodeEnvelope(out);
   record(200);
   return reply;
+}
+
+Poco::Net::HTTPRequestHandlerFactory* AcsStub::newHandlerFactory() {
+  return new StubFactory(*this);
 }
 
 }  // namespace cpesim::testing

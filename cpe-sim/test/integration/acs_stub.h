@@ -9,8 +9,6 @@
 // a 307 redirect of the first POST, and faults in answer to Informs.
 #pragma once
 
-#include <Poco/Net/HTTPServer.h>
-
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -24,6 +22,9 @@
 #include <utility>
 #include <vector>
 
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+
 #include "cwmp/messages.h"
 
 namespace cpesim::testing {
@@ -35,15 +36,15 @@ struct RecordedRequest {
   std::string body;
   std::optional<cwmp::Envelope> envelope;  // decoded when the body is not blank
   std::string decode_error;
-  std::string serial;        // the device, once its session is known
-  std::uint64_t session = 0;  // stub session number, 0 when none
+  std::string serial;             // the device, once its session is known
+  std::uint64_t session = 0;      // stub session number, 0 when none
   std::uint16_t client_port = 0;  // TCP source port: equal ports, same connection
   int reply_status = 0;
   std::chrono::steady_clock::time_point at;  // when it arrived
 
   bool hasHeader(std::string_view name) const;
   std::string header(std::string_view name) const;  // "" when absent
-  std::string_view methodName() const;               // "" for an empty POST
+  std::string_view methodName() const;              // "" for an empty POST
   const cwmp::Inform* inform() const;
   bool hasEvent(std::string_view code, std::string_view command_key = {}) const;
 };
@@ -57,7 +58,7 @@ class AcsStub {
     std::string password = {};
     std::string realm = "acs-stub";
     bool redirect_first_post = false;  // answer POSTs to /acs with 307 -> /acs2
-    std::uint32_t inform_fault = 0;     // answer the next `inform_faults` Informs with this fault
+    std::uint32_t inform_fault = 0;    // answer the next `inform_faults` Informs with this fault
     int inform_faults = 0;
   };
 
@@ -78,7 +79,8 @@ class AcsStub {
   // Waits until `done(requests())` holds; false after `timeout`.
   bool waitFor(const std::function<bool(const std::vector<RecordedRequest>&)>& done,
                std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
-  bool waitForInforms(std::size_t count, std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
+  bool waitForInforms(std::size_t count,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
 
   // Handles one request (called by the HTTP handler).
   struct Reply {
@@ -87,6 +89,9 @@ class AcsStub {
     std::vector<std::pair<std::string, std::string>> headers;
   };
   Reply handle(RecordedRequest request);
+  // A new handler factory (owned by the caller, i.e. the HTTPServer given it) that records
+  // each request and answers through handle(): for servers in front of this stub (https).
+  Poco::Net::HTTPRequestHandlerFactory* newHandlerFactory();
 
  private:
   bool authorized(const RecordedRequest& request, std::string& challenge);
@@ -97,9 +102,9 @@ class AcsStub {
 
   mutable std::mutex mutex_;
   mutable std::condition_variable changed_;
-  std::vector<RecordedRequest> requests_;                      // guarded by mutex_
-  std::map<std::string, std::deque<cwmp::Body>> queued_;      // guarded by mutex_
-  std::map<std::uint64_t, std::string> sessions_;             // cookie -> serial
+  std::vector<RecordedRequest> requests_;                 // guarded by mutex_
+  std::map<std::string, std::deque<cwmp::Body>> queued_;  // guarded by mutex_
+  std::map<std::uint64_t, std::string> sessions_;         // cookie -> serial
   std::map<std::uint64_t, cwmp::CwmpNamespace> session_ns_;
   std::uint64_t next_session_ = 1;
   std::uint64_t next_id_ = 1;
