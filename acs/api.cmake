@@ -45,7 +45,7 @@ acs_add_library(acsctl_core
     ${_acs_api_dir}/src/cli/task_args.cpp
   PUBLIC_INCLUDE ${_acs_api_dir}/src
   PUBLIC_DEPS cwmp
-  PRIVATE_DEPS Poco::NetSSL Poco::Net Poco::JSON Poco::Foundation)
+  PRIVATE_DEPS lab_net Poco::NetSSL Poco::Net Poco::JSON Poco::Foundation)
 
 acs_add_executable(acsctl
   SOURCES ${_acs_api_dir}/src/cli/acsctl.cpp

@@ -495,7 +495,8 @@ void addHttpCases(std::vector<Case>& out) {
                      ctx.skip("CPE authentication not configured (--cpe-username/--cpe-password)");
                    }
                    std::vector<Exchange>& log = ctx.exchanges();
-                   HttpClient anonymous(ctx.config().acs_url, log, ctx.config().timeout);
+                   HttpClient anonymous(ctx.config().acs_url, log, ctx.config().timeout,
+                                        clientTls(ctx.config()));
                    HttpRequestOptions options;
                    options.soap_action = "";
                    auto r = anonymous.send("Inform without credentials",
@@ -518,7 +519,8 @@ void addHttpCases(std::vector<Case>& out) {
                    if (ctx.config().cpe_username.empty()) {
                      ctx.skip("CPE authentication not configured (--cpe-username/--cpe-password)");
                    }
-                   HttpClient http(ctx.config().acs_url, ctx.exchanges(), ctx.config().timeout);
+                   HttpClient http(ctx.config().acs_url, ctx.exchanges(), ctx.config().timeout,
+                                   clientTls(ctx.config()));
                    http.setCredentials(ctx.config().cpe_username,
                                        ctx.config().cpe_password + "-wrong");
                    HttpRequestOptions options;

@@ -63,6 +63,10 @@ struct RunConfig {
   std::string cpe_password;
   std::string run_tag;  // distinguishes devices of one run from earlier runs
   std::chrono::milliseconds timeout{5000};
+  // ACS mode over https: trust this PEM file instead of the system's CAs, or (insecure)
+  // verify nothing, for test ACSs with self-signed certificates.
+  std::string ca_file;
+  bool insecure = false;
   std::shared_ptr<CpeTarget> cpe;  // CPE mode: the harness's ACS side and what it learnt
 };
 

@@ -40,7 +40,7 @@ cwmp::Envelope makeInform(const std::string& serial, std::vector<std::string> ev
 CpePeer::CpePeer(CaseContext& ctx, std::string serial)
     : ctx_(ctx),
       serial_(std::move(serial)),
-      http_(ctx.config().acs_url, ctx.exchanges(), ctx.config().timeout) {
+      http_(ctx.config().acs_url, ctx.exchanges(), ctx.config().timeout, clientTls(ctx.config())) {
   if (!ctx.config().cpe_username.empty()) {
     http_.setCredentials(ctx.config().cpe_username, ctx.config().cpe_password);
   }

@@ -1,10 +1,10 @@
 #include "cr_listener.h"
-#include "http_client.h"
-#include "lab/server_shutdown.h"
 
 #include <condition_variable>
 #include <mutex>
 
+#include "http_client.h"
+#include "lab/server_shutdown.h"
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>
 #include <Poco/Net/HTTPServer.h>
@@ -16,7 +16,6 @@
 
 namespace conformance {
 namespace {
-
 
 constexpr const char* kRealm = "conformance-cpe";
 constexpr const char* kNonce = "cr-nonce-4f1c";

@@ -16,6 +16,7 @@
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
 #include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/SSLException.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
 
@@ -34,7 +35,6 @@ std::string cut(const std::string& body) {
   return body.substr(0, kMaxRecordedBody) + "... [" + std::to_string(body.size()) +
          " bytes in all]";
 }
-
 
 }  // namespace
 
@@ -74,9 +74,10 @@ ParsedUrl parseUrl(const std::string& url) {
   std::size_t scheme_end = url.find("://");
   if (scheme_end == std::string::npos) throw std::invalid_argument("not a URL: '" + url + "'");
   out.scheme = url.substr(0, scheme_end);
-  if (out.scheme != "http") {
-    throw std::invalid_argument("only http:// URLs are supported, not '" + url + "'");
+  if (out.scheme != "http" && out.scheme != "https") {
+    throw std::invalid_argument("only http:// and https:// URLs are supported, not '" + url + "'");
   }
+  if (out.scheme == "https") out.port = 443;
   std::string rest = url.substr(scheme_end + 3);
   std::size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -98,10 +99,15 @@ ParsedUrl parseUrl(const std::string& url) {
   return out;
 }
 
+lab::ClientTls clientTls(const RunConfig& config) {
+  return {.insecure = config.insecure, .ca_file = config.ca_file};
+}
+
 HttpClient::HttpClient(std::string url, std::vector<Exchange>& log,
-                       std::chrono::milliseconds timeout)
-    : url_(std::move(url)), log_(log), timeout_(timeout) {
+                       std::chrono::milliseconds timeout, lab::ClientTls tls)
+    : url_(std::move(url)), tls_(std::move(tls)), log_(log), timeout_(timeout) {
   ParsedUrl parsed = parseUrl(url_);
+  scheme_ = parsed.scheme;
   host_ = parsed.host;
   port_ = parsed.port;
   path_ = parsed.path;
@@ -165,7 +171,7 @@ HttpResponse HttpClient::sendOnce(const std::string& note, const std::string& bo
   try {
     if (new_connection_each_) session_.reset();
     if (!session_) {
-      session_ = std::make_unique<Poco::Net::HTTPClientSession>(host_, port_);
+      session_ = lab::openClientSession(scheme_, host_, port_, tls_);
       session_->setKeepAlive(true);
       Poco::Timespan t(static_cast<long>(timeout_.count() / 1000),
                        static_cast<long>((timeout_.count() % 1000) * 1000));
@@ -208,6 +214,11 @@ HttpResponse HttpClient::sendOnce(const std::string& note, const std::string& bo
       }
     }
     if (!response.getKeepAlive()) session_.reset();
+  } catch (const Poco::Net::SSLException& e) {
+    out.status = 0;
+    out.error = "TLS with " + url_ + " failed: " + e.displayText() +
+                (tls_.insecure ? std::string() : std::string(lab::kTrustHint));
+    session_.reset();
   } catch (const Poco::Exception& e) {
     out.status = 0;
     out.error = e.displayText();

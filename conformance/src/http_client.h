@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "case_model.h"
+#include "lab/tls_client.h"
 
 namespace Poco::Net {
 class HTTPClientSession;
@@ -40,7 +41,9 @@ struct HttpRequestOptions {
 
 class HttpClient {
  public:
-  HttpClient(std::string url, std::vector<Exchange>& log, std::chrono::milliseconds timeout);
+  // `tls` applies to https:// URLs (verification against the system's CAs by default).
+  HttpClient(std::string url, std::vector<Exchange>& log, std::chrono::milliseconds timeout,
+             lab::ClientTls tls = {});
   ~HttpClient();
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
@@ -62,6 +65,8 @@ class HttpClient {
                         const HttpRequestOptions& options, const std::string& authorization);
 
   std::string url_;
+  std::string scheme_;
+  lab::ClientTls tls_;
   std::string host_;
   std::uint16_t port_ = 0;
   std::string path_;
@@ -75,12 +80,15 @@ class HttpClient {
   unsigned nonce_count_ = 0;
 };
 
-// Splits "http://host:port/path" into its parts; throws std::invalid_argument otherwise.
+// Splits "http://host:port/path" or "https://..." into its parts (port 80 or 443 when
+// absent); throws std::invalid_argument otherwise.
 struct ParsedUrl {
   std::string scheme, host, path;
   std::uint16_t port = 80;
 };
 ParsedUrl parseUrl(const std::string& url);
+// The https trust of a run's configuration.
+lab::ClientTls clientTls(const RunConfig& config);
 
 // HTTP Digest helpers shared by the client and the Connection Request listener.
 // The MD5 of `text` as 32 lowercase hex digits.

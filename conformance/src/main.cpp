@@ -1,9 +1,10 @@
 // conformance: checks an ACS (by playing CPEs) or a CPE (by playing its ACS) against TR-069
 // (see conformance/README.md).
 //
-//   conformance acs --url http://host:port/cwmp [--trigger-api URL [--api-key K] |
+//   conformance acs --url http(s)://host:port/cwmp [--trigger-api URL [--api-key K] |
 //                   --trigger-cmd 'cmd {device} {rpc} {args}'] [--cpe-username U
-//                   --cpe-password P] [--out DIR] [--only PATTERN] [--timeout-ms N]
+//                   --cpe-password P] [--ca-file F | --insecure] [--out DIR] [--only PATTERN]
+//                   [--timeout-ms N]
 //   conformance cpe --listen HOST:PORT [--cr-url URL] [--cr-user U --cr-password P]
 //                   [--device SERIAL] [--cases PATTERN] [--timeout-ms N] [--slow-timeout-ms N]
 //                   [--change-cmd CMD] [--notify-param P] [--spv-param P] [--object PATH]
@@ -14,6 +15,7 @@
 // errors.
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -30,12 +32,15 @@ namespace {
 
 constexpr const char* kUsage =
     "usage:\n"
-    "  conformance acs --url http://host:port/cwmp [options]\n"
+    "  conformance acs --url http(s)://host:port/cwmp [options]\n"
     "      --trigger-api URL      REST API base (e.g. http://host:port/api) to queue RPCs\n"
     "      --api-key KEY          key for --trigger-api (sent as X-API-Key)\n"
     "      --trigger-cmd CMD      shell command queuing an RPC; {device} {rpc} {args} are\n"
     "                             replaced (also in env CONFORMANCE_DEVICE/RPC/ARGS)\n"
     "      --cpe-username U, --cpe-password P   credentials the ACS expects from CPEs\n"
+    "      --ca-file FILE         https: trust the CA certificates in FILE (PEM) instead of\n"
+    "                             the system's\n"
+    "      --insecure             https: do not verify the ACS certificate (test ACSs only)\n"
     "      --out DIR              write junit.xml, result.json, summary.md (default "
     "./conformance-out)\n"
     "      --only PATTERN         run cases whose id matches the glob (e.g. 'ACS-SESS-*')\n"
@@ -254,6 +259,10 @@ int main(int argc, char** argv) {
       ok = value(config.cpe_username);
     } else if (a == "--cpe-password") {
       ok = value(config.cpe_password);
+    } else if (a == "--ca-file") {
+      ok = value(config.ca_file);
+    } else if (a == "--insecure") {
+      config.insecure = true;
     } else if (a == "--out") {
       ok = value(out_dir);
     } else if (a == "--only") {
@@ -278,9 +287,18 @@ int main(int argc, char** argv) {
   if (config.cpe_username.empty() != config.cpe_password.empty()) {
     return usage("--cpe-username and --cpe-password go together");
   }
+  if (config.insecure && !config.ca_file.empty()) {
+    return usage("use either --ca-file or --insecure, not both");
+  }
+  if (!config.ca_file.empty() && !std::ifstream(config.ca_file)) {
+    return usage("--ca-file: cannot read '" + config.ca_file + "'");
+  }
   try {
     (void)conformance::parseUrl(config.acs_url);
-    if (!trigger_api.empty()) config.trigger = conformance::makeApiTrigger(trigger_api, api_key);
+    if (!trigger_api.empty()) {
+      config.trigger =
+          conformance::makeApiTrigger(trigger_api, api_key, conformance::clientTls(config));
+    }
   } catch (const std::exception& e) {
     return usage(e.what());
   }

@@ -1,11 +1,11 @@
 #include "runner.h"
 
-#include "cpe_harness.h"
-
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+
+#include "cpe_harness.h"
 
 namespace conformance {
 namespace {

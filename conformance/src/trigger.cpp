@@ -43,14 +43,16 @@ std::string jsonString(const std::string& text) {
 
 class ApiTrigger : public Trigger {
  public:
-  ApiTrigger(std::string url, std::string key) : url_(std::move(url)), key_(std::move(key)) {
+  ApiTrigger(std::string url, std::string key, lab::ClientTls tls)
+      : url_(std::move(url)), key_(std::move(key)), tls_(std::move(tls)) {
     while (!url_.empty() && url_.back() == '/') url_.pop_back();
     parsed_ = parseUrl(url_);
   }
   std::string queue(const std::string& device_id, const std::string& method,
                     const std::string& args_json, bool connection_request) override {
     try {
-      Poco::Net::HTTPClientSession session(parsed_.host, parsed_.port);
+      auto session_ptr = lab::openClientSession(parsed_.scheme, parsed_.host, parsed_.port, tls_);
+      Poco::Net::HTTPClientSession& session = *session_ptr;
       session.setTimeout(Poco::Timespan(10, 0));
       std::string path = parsed_.path;
       while (!path.empty() && path.back() == '/') path.pop_back();
@@ -79,6 +81,7 @@ class ApiTrigger : public Trigger {
  private:
   std::string url_;
   std::string key_;
+  lab::ClientTls tls_;
   ParsedUrl parsed_;
 };
 
@@ -128,8 +131,9 @@ class CommandTrigger : public Trigger {
 
 }  // namespace
 
-std::shared_ptr<Trigger> makeApiTrigger(std::string api_url, std::string api_key) {
-  return std::make_shared<ApiTrigger>(std::move(api_url), std::move(api_key));
+std::shared_ptr<Trigger> makeApiTrigger(std::string api_url, std::string api_key,
+                                        lab::ClientTls tls) {
+  return std::make_shared<ApiTrigger>(std::move(api_url), std::move(api_key), std::move(tls));
 }
 
 std::shared_ptr<Trigger> makeCommandTrigger(std::string command) {

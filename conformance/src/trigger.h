@@ -5,14 +5,16 @@
 #include <string>
 
 #include "case_model.h"
+#include "lab/tls_client.h"
 
 namespace conformance {
 
 // Our ACS's REST API (or any ACS offering the same endpoint): POST
 // {api}/devices/{id}/tasks with {"task_type": method, "parameters": args}; an API key goes in
 // X-API-Key; "connection_request": true asks for a Connection Request. Any 2xx answer means
-// queued.
-std::shared_ptr<Trigger> makeApiTrigger(std::string api_url, std::string api_key);
+// queued. `tls` is the trust for an https:// API URL.
+std::shared_ptr<Trigger> makeApiTrigger(std::string api_url, std::string api_key,
+                                        lab::ClientTls tls = {});
 
 // Another ACS: runs `/bin/sh -c command` with {device}, {rpc}, {args} and {cr} replaced (args
 // is the JSON argument object, cr "1" when a Connection Request is wanted, else "0"; they

@@ -22,6 +22,7 @@
 #endif
 
 #include "catalogue.h"
+#include "http_client.h"
 #include "report.h"
 #include "runner.h"
 #include "trigger.h"
@@ -91,12 +92,14 @@ class AcsProcess {
 };
 
 // Runs `pattern` against `acs`; returns the report. Every case that ran must pass and only
-// the ids in `may_skip` may be skipped.
+// the ids in `may_skip` may be skipped. `ca_file`: the certificate to trust (https).
 void expectAllPass(const AcsProcess& acs, const std::string& pattern,
-                   const std::set<std::string>& may_skip, bool credentials) {
+                   const std::set<std::string>& may_skip, bool credentials,
+                   const std::string& ca_file = "") {
   RunConfig config;
   config.acs_url = acs.base() + "/cwmp";
-  config.trigger = makeApiTrigger(acs.base() + "/api", "");
+  config.ca_file = ca_file;
+  config.trigger = makeApiTrigger(acs.base() + "/api", "", clientTls(config));
   config.run_tag = makeRunTag();
   if (credentials) {
     config.cpe_username = "cpe";
@@ -207,6 +210,44 @@ TEST(CONFORMANCE_SUITE, DigestAuthAndHoldRequestsCasesPassWhenEnabled) {
   expectAllPass(acs, "ACS-SESS-*", {}, true);
   expectAllPass(acs, "ACS-RPC-TC-*", {}, true);
 }
+
+#if !defined(CONFORMANCE_PG)
+// A throw-away self-signed certificate for 127.0.0.1 made by the `openssl` command.
+struct SelfSigned {
+  TempDir dir;
+  std::string cert = (dir.path() / "cert.pem").string();
+  std::string key = (dir.path() / "key.pem").string();
+  bool made = false;
+  SelfSigned() {
+    const std::string command =
+        "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '" +
+        key + "' -out '" + cert +
+        "' -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1,DNS:localhost "
+        ">/dev/null 2>&1";
+    made = std::system(command.c_str()) == 0;
+  }
+};
+
+TEST(CONFORMANCE_SUITE, CasesRunOverHttpsAgainstATlsAcs) {
+  SelfSigned tls;
+  ASSERT_TRUE(tls.made) << "openssl could not make a test certificate";
+  CONFORMANCE_STORE_SETUP(url);
+  AcsProcess acs(url, {{"ACS_TLS_CERT", tls.cert}, {"ACS_TLS_KEY", tls.key}});
+  ASSERT_EQ(acs.base().rfind("https://", 0), 0u) << acs.base();
+  expectAllPass(acs, "ACS-SESS-*", {"ACS-SESS-09"}, false, tls.cert);
+  expectAllPass(acs, "ACS-RPC-*", {}, false, tls.cert);
+
+  // Without trusting the certificate every request fails verification, and says how to fix it.
+  RunConfig untrusted;
+  untrusted.acs_url = acs.base() + "/cwmp";
+  untrusted.run_tag = makeRunTag();
+  RunReport report = runCases(Side::Acs, selectCases(Side::Acs, "ACS-SESS-01"), untrusted);
+  ASSERT_EQ(report.results.size(), 1u);
+  EXPECT_NE(report.results.front().outcome, Outcome::Pass);
+  const std::string log = formatExchanges(report.results.front().exchanges);
+  EXPECT_NE(log.find("--ca-file"), std::string::npos) << log;
+}
+#endif
 
 }  // namespace
 }  // namespace conformance

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <utility>
 
+#include "lab/tls_client.h"
 #include <Poco/Exception.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -13,8 +14,6 @@
 #include <Poco/Net/HTTPClientSession.h>
 #include <Poco/Net/HTTPRequest.h>
 #include <Poco/Net/HTTPResponse.h>
-#include <Poco/Net/HTTPSClientSession.h>
-#include <Poco/Net/NetSSL.h>
 #include <Poco/Net/SSLException.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/Timespan.h>
@@ -62,13 +61,9 @@ HttpReply ApiClient::call(std::string_view method, std::string_view path, std::s
   HttpReply reply;
   try {
     Poco::URI uri(options_.base_url);
-    std::unique_ptr<Poco::Net::HTTPClientSession> session_ptr;
-    if (uri.getScheme() == "https") {
-      session_ptr = std::make_unique<Poco::Net::HTTPSClientSession>(uri.getHost(), uri.getPort(),
-                                                                    tls().context);
-    } else {
-      session_ptr = std::make_unique<Poco::Net::HTTPClientSession>(uri.getHost(), uri.getPort());
-    }
+    std::unique_ptr<Poco::Net::HTTPClientSession> session_ptr =
+        lab::openClientSession(uri.getScheme(), uri.getHost(), uri.getPort(), {},
+                               uri.getScheme() == "https" ? tls().context : nullptr);
     Poco::Net::HTTPClientSession& session = *session_ptr;
     const Poco::Timespan timeout(
         std::chrono::duration_cast<std::chrono::microseconds>(options_.timeout).count());
@@ -92,9 +87,7 @@ HttpReply ApiClient::call(std::string_view method, std::string_view path, std::s
     reply.content_type = response.getContentType();
   } catch (const Poco::Net::SSLException& e) {
     reply.transport_error = "TLS with " + options_.base_url + " failed: " + e.displayText() +
-                            (options_.insecure ? std::string()
-                                               : " (a self-signed ACS certificate needs "
-                                                 "--ca-file FILE, or --insecure)");
+                            (options_.insecure ? std::string() : std::string(lab::kTrustHint));
   } catch (const Poco::TimeoutException&) {
     reply.transport_error = "no answer from " + options_.base_url + " within " +
                             std::to_string(options_.timeout.count()) + " ms";
@@ -106,26 +99,9 @@ HttpReply ApiClient::call(std::string_view method, std::string_view path, std::s
 
 const ApiClient::Tls& ApiClient::tls() const {
   if (!tls_) {
-    static const bool initialized = [] {
-      Poco::Net::initializeSSL();
-      return true;
-    }();
-    (void)initialized;
-    Poco::Net::Context::Params params;
-    if (options_.insecure) {
-      params.verificationMode = Poco::Net::Context::VERIFY_NONE;
-      params.loadDefaultCAs = false;
-    } else {
-      params.verificationMode = Poco::Net::Context::VERIFY_RELAXED;
-      params.caLocation = options_.ca_file;
-      params.loadDefaultCAs = options_.ca_file.empty();
-    }
-    params.cipherList = "HIGH:!aNULL:!eNULL:!MD5:!RC4:!3DES";
     auto made = std::make_shared<Tls>();
-    made->context = new Poco::Net::Context(Poco::Net::Context::TLS_CLIENT_USE, params);
-    made->context->requireMinimumProtocol(Poco::Net::Context::PROTO_TLSV1_2);
-    // Without verification there is no name to check either.
-    if (options_.insecure) made->context->enableExtendedCertificateVerification(false);
+    made->context =
+        lab::makeClientContext({.insecure = options_.insecure, .ca_file = options_.ca_file});
     tls_ = std::move(made);
   }
   return *tls_;
