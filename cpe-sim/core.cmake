@@ -2,7 +2,8 @@
 # loaders (cpesim_profile, yaml-cpp) and their unit tests (cpesim_tests). Included first by
 # cpe-sim/CMakeLists.txt; paths are relative to this directory.
 #
-#   cpesim_core     <- cwmp                      [src/device, src/session]  no Poco
+#   cpesim_core     <- cwmp                      [src/device, src/session,
+#                                                 src/quirks/quirk_parse.cpp]  no Poco
 #   cpesim_profile  <- cpesim_core, yaml-cpp     [src/profile]
 
 acs_add_library(cpesim_core
@@ -13,7 +14,9 @@ acs_add_library(cpesim_core
     ${CMAKE_CURRENT_LIST_DIR}/src/device/device_state.cpp
     ${CMAKE_CURRENT_LIST_DIR}/src/device/rpc.cpp
     ${CMAKE_CURRENT_LIST_DIR}/src/device/file_types.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/src/device/software_modules.cpp
     ${CMAKE_CURRENT_LIST_DIR}/src/session/cpe_session.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/src/quirks/quirk_parse.cpp
   PUBLIC_INCLUDE ${CMAKE_CURRENT_LIST_DIR}/src
   PUBLIC_DEPS cwmp)
 
@@ -36,6 +39,8 @@ acs_add_test(cpesim_tests
     ${CMAKE_CURRENT_LIST_DIR}/test/unit/rpc_objects_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test/unit/cpe_session_test.cpp
     ${CMAKE_CURRENT_LIST_DIR}/test/unit/device_state_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test/unit/software_modules_test.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/test/unit/generated_notification_test.cpp
   DEPS cpesim_core cpesim_profile)
 if(TARGET cpesim_tests)
   target_compile_definitions(cpesim_tests PRIVATE

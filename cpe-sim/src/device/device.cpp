@@ -2,6 +2,7 @@
 // and attributes, events and their retention, wake-ups, transfers' completion.
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <limits>
 
@@ -233,6 +234,11 @@ const ParamInfo& DeviceAccess::info(const Profile& p, const NodeRef& n) {
   return p.model().param(n.schema);
 }
 
+double DeviceAccess::counterFactor(const Device& d, const Profile& p, const NodeRef& n) {
+  double u = unitInterval(stableHash({p.seed(), d.index_, n.key.instance_uid, n.key.id}));
+  return 1.0 + info(p, n).generator.spread * (2.0 * u - 1.0);
+}
+
 std::string DeviceAccess::value(const Device& d, const Profile& p, const NodeRef& n,
                                 TimePoint now) {
   auto it = findKey(d.diffs_, n.key);
@@ -248,9 +254,7 @@ std::string DeviceAccess::value(const Device& d, const Profile& p, const NodeRef
       return cwmp::formatDateTime(std::chrono::time_point_cast<std::chrono::seconds>(now));
     case GeneratorKind::Counter: {
       const auto& g = pi.generator;
-      double u = unitInterval(stableHash({p.seed(), d.index_, n.key.instance_uid, n.key.id}));
-      double factor = 1.0 + g.spread * (2.0 * u - 1.0);
-      double grown = g.rate * factor * (static_cast<double>(up_ms) / 1000.0);
+      double grown = g.rate * counterFactor(d, p, n) * (static_cast<double>(up_ms) / 1000.0);
       long double total = static_cast<long double>(g.start) + static_cast<long double>(grown);
       if (!(total >= 0)) total = 0;
       using cwmp::ValueType;
@@ -538,6 +542,7 @@ void Device::powerOn(const Profile&, TimePoint now) {
   changed_.clear();
   boot_ms_ = toMs(now);
   periodic_done_ms_ = boot_ms_;
+  notify_base_ms_ = boot_ms_;
   retry_count_ = 0;
   retry_at_ms_ = kNever;
   boot_at_ms_ = kNever;
@@ -644,12 +649,137 @@ void DeviceAccess::acsChanged(Device& d) {
   // A new ACS: what was owed to the old one is dropped ([M] checklist 6.2).
   std::erase_if(d.events_, [](const cwmp::EventStruct& e) { return !singleEvent(e.event_code); });
   d.completions_.clear();
+  std::erase_if(d.du_, [](const Device::DuBatch& b) { return b.complete(); });
   addEvent(d, "0 BOOTSTRAP");
 }
 
 bool DeviceAccess::needsSession(const Device& d) {
-  if (!d.events_.empty() || (d.flags_ & kCompletionDue) != 0) return true;
-  return std::any_of(d.changed_.begin(), d.changed_.end(), [](const auto& c) { return c.active; });
+  return !d.events_.empty() || (d.flags_ & kCompletionDue) != 0;
+}
+
+std::optional<NodeRef> DeviceAccess::refOfKey(const Device& d, const Profile& p,
+                                              const Device::Key& key) {
+  const auto& m = p.model();
+  if (key.instance_uid == 0) return resolve(d, p, m.node(key.id).name);
+  for (const auto& a : d.added_) {
+    if (a.uid != key.instance_uid) continue;
+    // Name of the schema node below the added instance.
+    std::vector<std::string_view> segs;
+    for (auto s = key.id; s != a.schema && s != kNoNode; s = m.schemaNode(s).parent) {
+      segs.push_back(m.schemaNode(s).name);
+    }
+    std::string name = a.path;
+    for (auto it = segs.rbegin(); it != segs.rend(); ++it) {
+      name += *it;
+      if (it + 1 != segs.rend()) name += '.';
+    }
+    return resolve(d, p, name);
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+bool activeNotification(std::uint8_t n) { return n == 2 || n == 6; }
+
+// The generated parameters that may notify: the profile's (factory notification on) and
+// those the ACS switched on (attributes), each once, without a stored value.
+std::vector<NodeRef> notifiedGenerated(const Device& d, const Profile& p, bool active_only,
+                                       const std::vector<Device::Key>& attribute_keys) {
+  std::vector<NodeRef> out;
+  auto consider = [&](std::optional<NodeRef> ref) {
+    if (!ref || ref->kind != NodeKind::Parameter) return;
+    if (!generatorVaries(DeviceAccess::info(p, *ref).generator)) return;
+    const std::uint8_t n = DeviceAccess::notification(d, p, *ref);
+    if (!reportedInInform(n) || (active_only && !activeNotification(n))) return;
+    for (const auto& o : out) {
+      if (o.key == ref->key) return;
+    }
+    out.push_back(std::move(*ref));
+  };
+  for (auto node : p.model().notifiedGenerated()) {
+    consider(DeviceAccess::resolve(d, p, p.model().node(node).name));
+  }
+  for (const auto& key : attribute_keys) consider(DeviceAccess::refOfKey(d, p, key));
+  return out;
+}
+
+}  // namespace
+
+std::vector<NodeRef> DeviceAccess::generatedChanges(const Device& d, const Profile& p,
+                                                    TimePoint now, bool active_only) {
+  std::vector<Device::Key> keys;
+  for (const auto& a : d.attributes_) {
+    if (reportedInInform(a.notification)) keys.push_back(a.key);
+  }
+  std::vector<NodeRef> out;
+  if (keys.empty() && p.model().notifiedGenerated().empty()) return out;
+  const TimePoint base = fromMs(d.notify_base_ms_);
+  for (auto& ref : notifiedGenerated(d, p, active_only, keys)) {
+    if (findKey(d.diffs_, ref.key) != d.diffs_.end()) continue;  // a stored value stays put
+    if (value(d, p, ref, now) != value(d, p, ref, base)) out.push_back(std::move(ref));
+  }
+  return out;
+}
+
+std::optional<std::int64_t> DeviceAccess::activeNotifyAt(const Device& d, const Profile& p,
+                                                         TimePoint now) {
+  const std::int64_t t = toMs(now);
+  std::optional<std::int64_t> first;
+  auto consider = [&](std::int64_t at) { first = first ? std::min(*first, at) : at; };
+  if (std::any_of(d.changed_.begin(), d.changed_.end(), [](const auto& c) { return c.active; })) {
+    consider(t);
+  }
+  std::vector<Device::Key> keys;
+  for (const auto& a : d.attributes_) {
+    if (activeNotification(a.notification)) keys.push_back(a.key);
+  }
+  if (!keys.empty() || !p.model().notifiedGenerated().empty()) {
+    const TimePoint base = fromMs(d.notify_base_ms_);
+    const std::int64_t up = std::max<std::int64_t>(0, t - d.boot_ms_);
+    for (const auto& ref : notifiedGenerated(d, p, true, keys)) {
+      if (findKey(d.diffs_, ref.key) != d.diffs_.end()) continue;
+      if (value(d, p, ref, now) != value(d, p, ref, base)) {
+        consider(t);
+        continue;
+      }
+      // Not changed yet: when it next changes.
+      const GeneratorSpec& g = info(p, ref).generator;
+      switch (g.kind) {
+        case GeneratorKind::Uptime:
+          consider(t + 1000 - up % 1000);
+          break;
+        case GeneratorKind::Now:
+          consider(t + 1000 - ((t % 1000) + 1000) % 1000);
+          break;
+        case GeneratorKind::Choice: {
+          const std::int64_t period = static_cast<std::int64_t>(g.period_s) * 1000;
+          consider(d.boot_ms_ + (up / period + 1) * period);
+          break;
+        }
+        case GeneratorKind::Counter: {
+          const double rate = g.rate * counterFactor(d, p, ref);
+          if (!(rate > 0)) break;
+          const double total =
+              static_cast<double>(g.start) + rate * static_cast<double>(up) / 1000.0;
+          const double next_up_s = (std::floor(total) + 1.0 - static_cast<double>(g.start)) / rate;
+          const auto next = d.boot_ms_ + static_cast<std::int64_t>(std::ceil(next_up_s * 1000.0));
+          consider(std::max(next, t + 1));
+          break;
+        }
+        default:
+          break;
+      }
+    }
+  }
+  if (!first) return std::nullopt;
+  std::int64_t throttle_s = 0;
+  if (auto ref =
+          resolve(d, p, p.rootName() + "ManagementServer.DefaultActiveNotificationThrottle")) {
+    const std::string v = value(d, p, *ref, now);
+    std::from_chars(v.data(), v.data() + v.size(), throttle_s);
+  }
+  return std::max(*first, d.notify_base_ms_ + throttle_s * 1000);
 }
 
 std::optional<TimePoint> Device::nextWakeup(const Profile& profile, TimePoint now) const {
@@ -660,8 +790,9 @@ std::optional<TimePoint> Device::nextWakeup(const Profile& profile, TimePoint no
   if (c.enable_cwmp) {
     if (retry_at_ms_ != kNever) {
       consider(retry_at_ms_);
-    } else if (DeviceAccess::needsSession(*this)) {
-      consider(toMs(now));
+    } else {
+      if (DeviceAccess::needsSession(*this)) consider(toMs(now));
+      if (auto active = DeviceAccess::activeNotifyAt(*this, profile, now)) consider(*active);
     }
     if (auto per = nextPeriodicInform(profile, now)) consider(toMs(*per));
     for (const auto& s : scheduled_) consider(s.at_ms);
@@ -670,6 +801,7 @@ std::optional<TimePoint> Device::nextWakeup(const Profile& profile, TimePoint no
     if (t.state == 1) consider(toMs(t.start_at));
     if (t.deadline) consider(toMs(*t.deadline));
   }
+  if (DeviceAccess::duRunnable(*this)) consider(toMs(now));
   if (!best) return std::nullopt;
   return fromMs(*best);
 }
@@ -690,6 +822,9 @@ DueWork Device::poll(const Profile& profile, TimePoint now) {
   for (const auto& job : expired) {
     completeTransfer(profile, job, 9020, "", TimePoint{}, TimePoint{});
   }
+  // ChangeDUState operations run after the session that asked for them, in order; an
+  // Install or Update adds its download to the transfers started below.
+  DeviceAccess::advanceDu(*this, profile, now);
   for (auto& job : transfers_) {
     if (job.state == 1 && toMs(job.start_at) <= t) {
       job.state = 2;
@@ -719,6 +854,9 @@ DueWork Device::poll(const Profile& profile, TimePoint now) {
     }
   } else if (DeviceAccess::needsSession(*this)) {
     w.start_session = true;
+  } else if (auto active = DeviceAccess::activeNotifyAt(*this, profile, now);
+             active && *active <= t) {
+    w.start_session = true;
   }
   return w;
 }
@@ -731,6 +869,12 @@ bool Device::completeTransfer(const Profile& profile, const TransferJob& job,
   if (it == transfers_.end()) return false;
   TransferJob mine = *it;
   transfers_.erase(it);
+  if (mine.du_operation) {
+    // A ChangeDUState download: its result goes into DUStateChangeComplete.
+    DeviceAccess::finishDuTransfer(*this, profile, mine, fault_code, std::move(fault_string),
+                                   complete);
+    return true;
+  }
   if (fault_code == 0 && mine.deadline && complete > *mine.deadline) fault_code = 9020;
   if (const Quirks* q = profile.quirksFor(index_);
       q != nullptr && q->hasDefect("transfer-failure-hidden")) {
@@ -821,31 +965,22 @@ Device::InformContent Device::informContent(const Profile& profile, TimePoint no
           done.message.command_key);
     }
   }
+  for (const auto& batch : du_) {
+    if (!batch.complete()) continue;
+    add("11 DU STATE CHANGE COMPLETE", "");
+    add("M ChangeDUState", batch.command_key);
+  }
   std::vector<NodeRef> changed;
   for (const auto& ch : changed_) {
-    std::optional<NodeRef> ref;
-    if (ch.key.instance_uid == 0) {
-      ref = DeviceAccess::resolve(*this, profile, profile.model().node(ch.key.id).name);
-    } else {
-      for (const auto& a : added_) {
-        if (a.uid != ch.key.instance_uid) continue;
-        // Name of the schema node below the added instance.
-        std::vector<std::string_view> segs;
-        const auto& m = profile.model();
-        for (auto s = ch.key.id; s != a.schema && s != kNoNode; s = m.schemaNode(s).parent) {
-          segs.push_back(m.schemaNode(s).name);
-        }
-        std::string name = a.path;
-        for (auto it = segs.rbegin(); it != segs.rend(); ++it) {
-          name += *it;
-          if (it + 1 != segs.rend()) name += '.';
-        }
-        ref = DeviceAccess::resolve(*this, profile, name);
-      }
-    }
+    std::optional<NodeRef> ref = DeviceAccess::refOfKey(*this, profile, ch.key);
     if (ref && reportedInInform(DeviceAccess::notification(*this, profile, *ref))) {
       changed.push_back(std::move(*ref));
     }
+  }
+  for (auto& ref : DeviceAccess::generatedChanges(*this, profile, now, false)) {
+    bool listed = std::any_of(changed.begin(), changed.end(),
+                              [&](const NodeRef& r) { return r.key == ref.key; });
+    if (!listed) changed.push_back(std::move(ref));
   }
   if (!changed.empty()) add("4 VALUE CHANGE", "");
   if (const Quirks* q = profile.quirksFor(index_)) {
@@ -887,6 +1022,7 @@ Device::InformContent Device::informContent(const Profile& profile, TimePoint no
     }
   }
   c.change_mark = change_seq_;
+  c.at_ms = toMs(now);
   return c;
 }
 
@@ -897,6 +1033,7 @@ void Device::informDelivered(const InformContent& content) {
     if (it != events_.end()) events_.erase(it);
   }
   std::erase_if(changed_, [&](const Change& ch) { return ch.mark <= content.change_mark; });
+  notify_base_ms_ = std::max(notify_base_ms_, content.at_ms);
   // An idle device keeps no empty buffers: this is most of the fleet most of the time.
   if (events_.empty()) events_.shrink_to_fit();
   if (changed_.empty()) changed_.shrink_to_fit();
@@ -953,6 +1090,7 @@ void Device::factoryReset(const Profile& profile, TimePoint now) {
   transfers_.clear();
   completions_.clear();
   scheduled_.clear();
+  du_.clear();
   retry_count_ = 0;
   retry_at_ms_ = kNever;
   flags_ = DeviceAccess::kFactoryFresh;
@@ -985,6 +1123,18 @@ std::size_t Device::memoryFootprint() const {
   }
   n += heapOfVector(scheduled_);
   for (const auto& s : scheduled_) n += heapOf(s.command_key);
+  n += heapOfVector(du_);
+  for (const auto& b : du_) {
+    n += heapOf(b.command_key) + heapOfVector(b.operations);
+    for (const auto& op : b.operations) {
+      const auto& r = op.result;
+      n += heapOf(op.uuid) + heapOf(op.version) + heapOf(op.url) + heapOf(op.username) +
+           heapOf(op.password) + heapOf(op.env_ref) + heapOf(r.uuid) +
+           heapOf(r.deployment_unit_ref) + heapOf(r.version) + heapOf(r.current_state) +
+           heapOf(r.execution_unit_ref_list) + heapOf(r.start_time) + heapOf(r.complete_time) +
+           heapOf(r.fault.fault_string);
+    }
+  }
   return n;
 }
 

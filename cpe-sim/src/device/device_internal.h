@@ -53,6 +53,8 @@ class DeviceAccess {
   // --- values -----------------------------------------------------------------------------
   static const ParamInfo& info(const Profile& p, const NodeRef& n);
   static std::string value(const Device& d, const Profile& p, const NodeRef& n, TimePoint now);
+  // Counter generators: this device's factor on the rate (1 +- spread, seeded).
+  static double counterFactor(const Device& d, const Profile& p, const NodeRef& n);
   static std::string templateValue(const Device& d, const Profile& p, std::uint32_t node,
                                    TimePoint now);
   static cwmp::ParameterValueStruct valueStruct(const Device& d, const Profile& p, const NodeRef& n,
@@ -88,6 +90,22 @@ class DeviceAccess {
   static std::vector<cwmp::TransferComplete> completions(const Device& d);
   static std::size_t scheduledInformCount(const Device& d) { return d.scheduled_.size(); }
 
+  // --- software modules (device/software_modules.cpp) -----------------------------------------
+  // ChangeDUState: checks the request (9003 for a missing URL/UUID, 9004 beyond
+  // kMaxDuOperations pending operations) and queues its operations.
+  static cwmp::Body changeDuState(Device& d, const Profile& p, const cwmp::ChangeDUState& req,
+                                  TimePoint now);
+  // Runs queued operations in request order until one waits for its download (poll()).
+  static void advanceDu(Device& d, const Profile& p, TimePoint now);
+  // An operation is ready to run (nextWakeup(): now).
+  static bool duRunnable(const Device& d);
+  // The download of operation `job` ended (completeTransfer()): finishes the Install or
+  // Update. False when no operation waits for `job`.
+  static bool finishDuTransfer(Device& d, const Profile& p, const TransferJob& job,
+                               std::uint32_t fault_code, std::string fault_string,
+                               TimePoint complete);
+  static constexpr std::size_t kMaxDuOperations = 16;
+
   // --- state --------------------------------------------------------------------------------
   static std::string save(const Device& d);
   static Result<Device> load(const Profile& p, std::string_view text);
@@ -95,8 +113,19 @@ class DeviceAccess {
   // ManagementServer.URL changed: what was owed to the old ACS is dropped and the next
   // contact is 0 BOOTSTRAP (checklist 6.2).
   static void acsChanged(Device& d);
-  // Undelivered events, a TransferComplete not yet tried, or an active value change.
+  // Undelivered events or a TransferComplete/DUStateChangeComplete not yet tried.
   static bool needsSession(const Device& d);
+  // The node a stored key names on this device (nullopt when it no longer exists).
+  static std::optional<NodeRef> refOfKey(const Device& d, const Profile& p, const Device::Key& key);
+  // Generated parameters with notification 1/2 (4/6) whose value at `now` differs from the
+  // one at the last delivered Inform; only active ones (2/6) with `active_only`.
+  static std::vector<NodeRef> generatedChanges(const Device& d, const Profile& p, TimePoint now,
+                                               bool active_only);
+  // When active notification may open a session (ms since the epoch): the first pending
+  // or coming active change, not before DefaultActiveNotificationThrottle seconds after
+  // the last delivered Inform. nullopt when there is nothing to notify actively.
+  static std::optional<std::int64_t> activeNotifyAt(const Device& d, const Profile& p,
+                                                    TimePoint now);
 
   static constexpr std::uint8_t kFactoryFresh = 1;  // never contacted an ACS: BOOTSTRAP
   static constexpr std::uint8_t kPoweredOn = 2;

@@ -156,6 +156,10 @@ struct TransferJob {
   TimePoint start_at;                 // received + DelaySeconds (or the first window start)
   std::optional<TimePoint> deadline;  // ScheduleDownload: end of the last window (9020 after)
   std::int32_t state = 1;             // 1 not started, 2 in progress
+  // The download of a ChangeDUState Install or Update: not a queued transfer (the
+  // GetAllQueuedTransfers family ignores it), reported by DUStateChangeComplete instead of
+  // TransferComplete. The fleet runs it like any download.
+  bool du_operation = false;
   bool operator==(const TransferJob&) const = default;
 };
 
@@ -199,8 +203,10 @@ class Device {
   bool rebooting() const;
 
   // The earliest time poll() has something to do: a pending boot, the next periodic
-  // inform, a ScheduleInform, a session retry, a transfer start or deadline, or `now` when
-  // events wait for delivery and no retry is pending. nullopt: nothing scheduled
+  // inform, a ScheduleInform, a session retry, a transfer start or deadline, `now` when
+  // events wait for delivery and no retry is pending, or the time an active notification
+  // may open a session (the value changed, and DefaultActiveNotificationThrottle seconds
+  // passed since the last delivered Inform, checklist 10.6). nullopt: nothing scheduled
   // (EnableCWMP false and no transfers).
   std::optional<TimePoint> nextWakeup(const Profile& profile, TimePoint now) const;
   // The next `2 PERIODIC` time from PeriodicInformEnable/Interval/Time as they are now (a
@@ -243,12 +249,34 @@ class Device {
   // 9020. Queues `7 TRANSFER COMPLETE` + `M Download`/`M Upload`/`M ScheduleDownload` and
   // the TransferComplete request. A successful firmware download (FileType
   // "1 Firmware Upgrade Image") sets the software version and reboots the device (after
-  // TransferSettings::reboot_seconds). Unknown job ids are ignored (returns false).
+  // TransferSettings::reboot_seconds). A ChangeDUState download (du_operation) instead
+  // finishes its Install or Update ("Software modules" below). Unknown job ids are ignored
+  // (returns false).
   bool completeTransfer(const Profile& profile, const TransferJob& job, std::uint32_t fault_code,
                         std::string fault_string, TimePoint start, TimePoint complete);
   // The file an Upload sends: a configuration file (every parameter as `name=value`
   // lines) or a log file, by FileType.
   std::string uploadContent(const Profile& profile, const TransferJob& job, TimePoint now) const;
+
+  // --- Software modules (ChangeDUState, TR-069 A.4.1.10; TR-181 SoftwareModules) ----------
+  //
+  // A profile that lists ChangeDUState among its rpcs has a <root>SoftwareModules.
+  // DeploymentUnit.{i}. table (UUID, Name, Version, Status, URL, ExecutionEnvRef, ...); the
+  // deployment units are instances of that table, stored as per-device diffs like any
+  // instance. ChangeDUState queues its operations; poll() runs them in request order:
+  // Install and Update download their URL through a TransferJob (du_operation) the fleet
+  // runs like a Download, Uninstall deletes the instance. Once every operation has a
+  // result, `11 DU STATE CHANGE COMPLETE` + `M ChangeDUState` and the DUStateChangeComplete
+  // (one OpResultStruct per operation, in request order) wait until the ACS takes them,
+  // across reboots. Result faults: 9003, 9012, 9013, 9015-9018, 9022-9024, 9026-9028,
+  // 9030-9032 (checklist 5.2).
+
+  // DUStateChangeComplete requests waiting for the ACS, oldest first.
+  std::vector<cwmp::DUStateChangeComplete> pendingDuStateChangeCompletes() const;
+  // The ACS acknowledged this DUStateChangeComplete (or refused it for good).
+  void duStateChangeCompleteDelivered(const cwmp::DUStateChangeComplete& message);
+  // ChangeDUState operations accepted and not yet finished.
+  std::size_t pendingDuOperations() const;
 
   // --- Used by CpeSession ---------------------------------------------------------------
 
@@ -256,13 +284,17 @@ class Device {
   // omitted events applied; `7 TRANSFER COMPLETE` + `M Download`/`M Upload`/
   // `M ScheduleDownload` for undelivered TransferCompletes; `4 VALUE CHANGE` for pending
   // value changes; at most 64), then the forced inform parameters and, with
-  // `4 VALUE CHANGE`, the changed parameters with notification 1/2, each once.
+  // `4 VALUE CHANGE`, the changed parameters with notification 1/2, each once. Generated
+  // parameters (uptime, counters, choices with a period) count as changed when their
+  // notification is on and their value now differs from the one at the last delivered
+  // Inform (or power-on): the device's own state changing is an external cause (10.1).
   struct InformContent {
     std::vector<cwmp::EventStruct> events;
     std::vector<cwmp::ParameterValueStruct> parameters;
     // Stored events this Inform accounts for: those it carries and those a quirk omits.
     std::vector<cwmp::EventStruct> consumed;
     std::uint32_t change_mark = 0;  // value changes up to this mark are reported
+    std::int64_t at_ms = 0;         // when it was built: the next baseline of generated values
   };
   InformContent informContent(const Profile& profile, TimePoint now) const;
   // The ACS answered the Inform built from `content`: its events and value changes are
@@ -344,6 +376,26 @@ class Device {
     std::int64_t at_ms = 0;
     std::string command_key;
   };
+  // One ChangeDUState operation: the request's arguments, then its result.
+  struct DuOperation {
+    char kind = 'I';             // 'I' Install, 'U' Update, 'X' Uninstall
+    bool done = false;           // `result` is final
+    std::uint32_t transfer = 0;  // id of the TransferJob downloading its file; 0 = none
+    std::string uuid;
+    std::string version;
+    std::string url;
+    std::string username;
+    std::string password;
+    std::string env_ref;
+    cwmp::OpResultStruct result;
+  };
+  // One ChangeDUState: running while an operation is not done, then its
+  // DUStateChangeComplete waits for the ACS.
+  struct DuBatch {
+    std::string command_key;
+    std::vector<DuOperation> operations;  // request order
+    bool complete() const;
+  };
 
   static constexpr std::int64_t kNever = INT64_MIN;
 
@@ -358,6 +410,9 @@ class Device {
   std::int64_t periodic_done_ms_ = 0;  // the last periodic inform time handled
   std::int64_t retry_at_ms_ = kNever;
   std::int64_t boot_at_ms_ = kNever;  // pending reboot completes at
+  // The last delivered Inform (or power-on): baseline of generated values for 4 VALUE
+  // CHANGE, and start of the DefaultActiveNotificationThrottle wait.
+  std::int64_t notify_base_ms_ = 0;
   std::string parameter_key_;
   std::vector<ValueDiff> diffs_;           // sorted by key
   std::vector<AttributeDiff> attributes_;  // sorted by key
@@ -374,6 +429,7 @@ class Device {
   std::vector<TransferJob> transfers_;
   std::vector<Completion> completions_;
   std::vector<ScheduledInform> scheduled_;
+  std::vector<DuBatch> du_;  // ChangeDUState requests, oldest first
 };
 
 }  // namespace cpesim

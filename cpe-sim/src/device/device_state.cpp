@@ -15,6 +15,10 @@
 //   T id dl sched state start deadline key type url user password size target   transfer
 //   Q dl sched key fault text start complete                                   TransferComplete
 //   S at key                     ScheduleInform
+//   N ms                         baseline of generated values (last delivered Inform)
+//   U key                        ChangeDUState (its operations follow as O records)
+//   O kind done transfer uuid version url user password env  r_uuid r_ref r_version r_state
+//     r_resolved r_eu_refs r_start r_complete r_fault r_text   one operation and its result
 
 #include <algorithm>
 #include <charconv>
@@ -227,6 +231,31 @@ std::string DeviceAccess::save(const Device& d) {
     putNumber(out, s.at_ms);
     putString(out, s.command_key);
   }
+  if (d.notify_base_ms_ != d.boot_ms_) {
+    out += " N";
+    putNumber(out, d.notify_base_ms_);
+  }
+  for (const auto& b : d.du_) {
+    out += " U";
+    putString(out, b.command_key);
+    for (const auto& op : b.operations) {
+      out += " O ";
+      out += op.kind;
+      putNumber(out, op.done ? 1 : 0);
+      putNumber(out, op.transfer);
+      for (const auto* text : {&op.uuid, &op.version, &op.url, &op.username, &op.password,
+                               &op.env_ref, &op.result.uuid, &op.result.deployment_unit_ref,
+                               &op.result.version, &op.result.current_state}) {
+        putString(out, *text);
+      }
+      putNumber(out, op.result.resolved ? 1 : 0);
+      putString(out, op.result.execution_unit_ref_list);
+      putString(out, op.result.start_time);
+      putString(out, op.result.complete_time);
+      putNumber(out, op.result.fault.fault_code);
+      putString(out, op.result.fault.fault_string);
+    }
+  }
   return out;
 }
 
@@ -247,6 +276,7 @@ Result<Device> DeviceAccess::load(const Profile& p, std::string_view text) {
     return stateError("bad header", r.position());
   }
   d.flags_ = static_cast<std::uint8_t>(flags);
+  d.notify_base_ms_ = d.boot_ms_;  // unless an N record says otherwise
   std::set<std::uint32_t> uids;
   // A key is valid when it names a parameter (or, for counters, a table) of the template or
   // of an instance added earlier in the line.
@@ -379,8 +409,53 @@ Result<Device> DeviceAccess::load(const Profile& p, std::string_view text) {
         d.scheduled_.push_back(std::move(s));
         break;
       }
+      case 'N': {
+        if (!r.number(d.notify_base_ms_)) return stateError("bad notification baseline", at);
+        break;
+      }
+      case 'U': {
+        Device::DuBatch b;
+        if (!r.string(b.command_key)) return stateError("bad ChangeDUState", at);
+        d.du_.push_back(std::move(b));
+        break;
+      }
+      case 'O': {
+        Device::DuOperation op;
+        auto kind = r.token();
+        bool ok = !d.du_.empty() && kind && kind->size() == 1 &&
+                  ((*kind)[0] == 'I' || (*kind)[0] == 'U' || (*kind)[0] == 'X') &&
+                  r.flag(op.done) && r.number(op.transfer);
+        for (auto* field : {&op.uuid, &op.version, &op.url, &op.username, &op.password, &op.env_ref,
+                            &op.result.uuid, &op.result.deployment_unit_ref, &op.result.version,
+                            &op.result.current_state}) {
+          ok = ok && r.string(*field);
+        }
+        ok = ok && r.flag(op.result.resolved) && r.string(op.result.execution_unit_ref_list) &&
+             r.string(op.result.start_time) && r.string(op.result.complete_time) &&
+             r.number(op.result.fault.fault_code) && r.string(op.result.fault.fault_string);
+        if (!ok || (op.done && op.transfer != 0))
+          return stateError("bad ChangeDUState operation", at);
+        op.kind = (*kind)[0];
+        d.du_.back().operations.push_back(std::move(op));
+        break;
+      }
       default:
         return stateError("unknown record '" + std::string(*tag) + "'", at);
+    }
+  }
+  // Every ChangeDUState has operations, and each waiting download is one of the transfers.
+  for (const auto& b : d.du_) {
+    if (b.operations.empty()) return stateError("ChangeDUState without operations", text.size());
+    for (const auto& op : b.operations) {
+      if (op.transfer == 0) continue;
+      auto job = std::find_if(d.transfers_.begin(), d.transfers_.end(),
+                              [&](const TransferJob& t) { return t.id == op.transfer; });
+      if (job == d.transfers_.end()) {
+        return stateError(
+            "ChangeDUState operation waits for unknown transfer " + std::to_string(op.transfer),
+            text.size());
+      }
+      job->du_operation = true;
     }
   }
   auto by_key = [](const auto& a, const auto& b) { return a.key < b.key; };

@@ -389,6 +389,15 @@ std::uint32_t ModelTemplate::schemaChild(std::uint32_t schema_id, std::string_vi
 
 namespace cpesim {
 
+void ModelTemplate::indexNotifiedGenerated() {
+  notified_generated_.clear();
+  for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
+    if (kind(i) != NodeKind::Parameter) continue;
+    const ParamInfo& pi = param(nodes_[i].schema);
+    if (pi.notification != 0 && generatorVaries(pi.generator)) notified_generated_.push_back(i);
+  }
+}
+
 void ModelTemplate::bindWellKnown(const std::string& firmware_param) {
   const std::string ms = rootName() + "ManagementServer.";
   auto param = [&](const std::string& name) {

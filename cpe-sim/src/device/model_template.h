@@ -31,6 +31,13 @@ enum class NodeKind : std::uint8_t {
 
 inline constexpr std::uint32_t kNoNode = UINT32_MAX;
 
+// True for generators whose value changes while the device runs (a Count changes only
+// with instances, a Choice without a period never).
+inline bool generatorVaries(const GeneratorSpec& g) {
+  return g.kind == GeneratorKind::Uptime || g.kind == GeneratorKind::Now ||
+         g.kind == GeneratorKind::Counter || (g.kind == GeneratorKind::Choice && g.period_s != 0);
+}
+
 struct ParamInfo {
   cwmp::ValueType type = cwmp::ValueType::String;
   bool writable = false;
@@ -119,6 +126,11 @@ class ModelTemplate {
   std::uint64_t fingerprint() const { return fingerprint_; }
   // Fills wellKnown() by name; `firmware_param` is relative to the root.
   void bindWellKnown(const std::string& firmware_param);
+  // Template parameters whose generator changes the value over time (uptime, now,
+  // counter, choice with a period) and whose factory Notification attribute is not 0: the
+  // candidates for `4 VALUE CHANGE` every device has without storing anything.
+  const std::vector<std::uint32_t>& notifiedGenerated() const { return notified_generated_; }
+  void indexNotifiedGenerated();
 
  private:
   std::vector<SchemaNode> schema_;
@@ -126,6 +138,7 @@ class ModelTemplate {
   std::vector<TemplateNode> nodes_;
   std::unordered_map<std::string_view, std::uint32_t> by_name_;  // views into nodes_
   std::vector<std::uint32_t> forced_;
+  std::vector<std::uint32_t> notified_generated_;
   std::size_t parameter_count_ = 0;
   WellKnown well_known_;
   std::uint64_t fingerprint_ = 0;

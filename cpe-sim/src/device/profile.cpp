@@ -8,6 +8,7 @@
 
 #include "device/device_model.h"
 #include "device/model_template.h"
+#include "device/software_modules.h"
 #include "device/stable_hash.h"
 
 namespace cpesim {
@@ -32,6 +33,7 @@ const std::vector<std::string>& implementedRpcs() {
       "ScheduleInform",
       "ScheduleDownload",
       "CancelTransfer",
+      "ChangeDUState",
   };
   return kAll;
 }
@@ -230,7 +232,9 @@ cwmp::Result<std::shared_ptr<const Profile>> ProfileAccess::build(ProfileSpec sp
   }
   std::vector<std::string> rpcs;
   if (spec.rpcs.empty()) {
+    // ChangeDUState needs a software-module table, so a profile asks for it by name.
     rpcs = implementedRpcs();
+    std::erase(rpcs, "ChangeDUState");
   } else {
     for (const auto& m : spec.rpcs) {
       if (std::find(implementedRpcs().begin(), implementedRpcs().end(), m) ==
@@ -265,6 +269,12 @@ cwmp::Result<std::shared_ptr<const Profile>> ProfileAccess::build(ProfileSpec sp
   auto model = ModelTemplate::build(spec.root);
   if (!model) return model.error();
   model->bindWellKnown(spec.transfers.firmware_version_param);
+  model->indexNotifiedGenerated();
+  if (std::find(rpcs.begin(), rpcs.end(), "ChangeDUState") != rpcs.end()) {
+    if (auto problem = softwareModulesProblem(*model)) {
+      return invalid(origin, "rpc ChangeDUState: " + *problem);
+    }
+  }
 
   std::shared_ptr<Profile> p(new Profile());
   p->name_ = std::move(spec.name);

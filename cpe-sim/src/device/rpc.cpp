@@ -372,6 +372,7 @@ class Rpc {
   cwmp::Body operator()(const cwmp::GetQueuedTransfers&) {
     cwmp::GetQueuedTransfersResponse r;
     for (const auto& t : DeviceAccess::transfers(d_)) {
+      if (t.du_operation) continue;  // a ChangeDUState download, not a queued transfer
       if (r.transfer_list.size() == 16) break;
       r.transfer_list.push_back(cwmp::QueuedTransferStruct{t.command_key, t.state});
     }
@@ -381,6 +382,7 @@ class Rpc {
   cwmp::Body operator()(const cwmp::GetAllQueuedTransfers&) {
     cwmp::GetAllQueuedTransfersResponse r;
     for (const auto& t : DeviceAccess::transfers(d_)) {
+      if (t.du_operation) continue;  // a ChangeDUState download, not a queued transfer
       if (r.transfer_list.size() == 16) break;
       cwmp::AllQueuedTransferStruct s;
       s.command_key = t.command_key;
@@ -398,7 +400,7 @@ class Rpc {
     auto& transfers = DeviceAccess::transfers(d_);
     bool found = false;
     for (const auto& t : transfers) {
-      if (t.command_key != req.command_key) continue;
+      if (t.du_operation || t.command_key != req.command_key) continue;
       found = true;
       if (t.state != 1) {
         return fault(9021, "transfer '" + req.command_key + "' is already in progress");
@@ -413,9 +415,14 @@ class Rpc {
       return fault(9003, "no transfer with CommandKey '" + req.command_key + "'");
     }
     // Every transfer with this key goes ([M] checklist 4.3 CancelTransfer).
-    std::erase_if(transfers,
-                  [&](const TransferJob& t) { return t.command_key == req.command_key; });
+    std::erase_if(transfers, [&](const TransferJob& t) {
+      return !t.du_operation && t.command_key == req.command_key;
+    });
     return cwmp::CancelTransferResponse{};
+  }
+
+  cwmp::Body operator()(const cwmp::ChangeDUState& req) {
+    return DeviceAccess::changeDuState(d_, p_, req, now_);
   }
 
   template <class T>
@@ -459,7 +466,10 @@ class Rpc {
   }
 
   std::optional<cwmp::Body> checkQueue() {
-    if (DeviceAccess::transfers(d_).size() >= p_.transfers().max_queued) {
+    const auto& jobs = DeviceAccess::transfers(d_);
+    const auto queued = std::count_if(jobs.begin(), jobs.end(),
+                                      [](const TransferJob& t) { return !t.du_operation; });
+    if (static_cast<std::size_t>(queued) >= p_.transfers().max_queued) {
       return fault(9004, "transfer queue full (" + std::to_string(p_.transfers().max_queued) + ")");
     }
     return std::nullopt;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "profile/yaml_util.h"
+#include "quirks/quirk_parse.h"
 #include <yaml-cpp/yaml.h>
 
 #include "cwmp/value.h"
@@ -382,48 +383,46 @@ void parseTransfers(const Reader& r, const YAML::Node& node, TransferSettings& t
   }
 }
 
+// A quirk value as the text after `name=`: a scalar as written.
+void applyQuirkNode(const Reader& r, const YAML::Node& node, const std::string& name, Quirks& q) {
+  if (auto error = applyQuirk(q, name + "=" + r.string(node, name))) r.fail(node, *error);
+}
+
+// The list form: `["reply_delay_ms=250", "defect=spv-not-atomic", "share=0.1"]`, the same
+// assignments `--quirk` takes, plus `share=X`.
+void parseQuirkList(const Reader& r, const YAML::Node& node, Quirks& q) {
+  for (const auto& item : node) {
+    std::string assignment = r.string(item, "quirks entry");
+    std::string_view text = assignment;
+    std::size_t eq = text.find('=');
+    std::string_view name = text.substr(0, eq);
+    while (!name.empty() && (name.back() == ' ' || name.back() == '\t')) name.remove_suffix(1);
+    std::optional<std::string> error;
+    if (eq != std::string_view::npos && name == "share") {
+      error = applyQuirkShare(q, text.substr(eq + 1));
+    } else {
+      error = applyQuirk(q, text);
+    }
+    if (error) r.fail(item, *error);
+  }
+}
+
+// The map form: `share:` plus any quirk name of `--quirk` as a key (the repeatable ones,
+// defect, rpc_fault, extra_event, omit_event, also take a list), and the older spellings
+// rpc_faults (a list of {method, code, message}), extra_events and omitted_events.
 void parseQuirks(const Reader& r, const YAML::Node& node, Quirks& q) {
-  r.expectMap(node, "quirks");
+  if (node.IsSequence()) {
+    parseQuirkList(r, node, q);
+    return;
+  }
+  if (!node.IsMap()) {
+    r.fail(node, "quirks must be a mapping (name: value) or a list of \"name=value\" entries");
+  }
   for (const auto& kv : node) {
     std::string k = r.string(kv.first, "quirk");
     const YAML::Node& v = kv.second;
-    auto u32 = [&](const char* what) {
-      return static_cast<std::uint32_t>(r.unsignedValue(v, what, UINT32_MAX));
-    };
-    if (k == "share")
-      q.share = r.number(v, "share");
-    else if (k == "reply_delay_ms")
-      q.reply_delay_ms = u32("reply_delay_ms");
-    else if (k == "drop_connection_after")
-      q.drop_connection_after = u32("drop_connection_after");
-    else if (k == "stall_after")
-      q.stall_after = u32("stall_after");
-    else if (k == "xml_declaration")
-      q.xml_declaration = r.boolean(v, "xml_declaration");
-    else if (k == "soap_env_prefix")
-      q.soap_env_prefix = r.string(v, "soap_env_prefix");
-    else if (k == "soap_enc_prefix")
-      q.soap_enc_prefix = r.string(v, "soap_enc_prefix");
-    else if (k == "cwmp_prefix")
-      q.cwmp_prefix = r.string(v, "cwmp_prefix");
-    else if (k == "omit_value_types")
-      q.omit_value_types = r.boolean(v, "omit_value_types");
-    else if (k == "array_count_delta") {
-      auto d = r.signedValue(v, "array_count_delta");
-      if (d < -1000 || d > 1000) r.fail(v, "array_count_delta must be -1000..1000");
-      q.array_count_delta = static_cast<std::int32_t>(d);
-    } else if (k == "zero_pad_array_counts") {
-      q.zero_pad_array_counts = r.boolean(v, "zero_pad_array_counts");
-    } else if (k == "namespace") {
-      auto ns = parseNamespace(r.string(v, "namespace"));
-      if (!ns) r.fail(v, "namespace must be 1.0 .. 1.4");
-      q.ns = *ns;
-    } else if (k == "transfer_bytes_per_second") {
-      q.transfer_bytes_per_second = u32("transfer_bytes_per_second");
-    } else if (k == "download_fault") {
-      q.download_fault = u32("download_fault");
-    } else if (k == "upload_fault") {
-      q.upload_fault = u32("upload_fault");
+    if (k == "share") {
+      if (auto error = applyQuirkShare(q, r.string(v, "share"))) r.fail(v, *error);
     } else if (k == "rpc_faults") {
       if (!v.IsSequence()) r.fail(v, "rpc_faults must be a list of {method, code, message}");
       for (const auto& f : v) {
@@ -437,6 +436,7 @@ void parseQuirks(const Reader& r, const YAML::Node& node, Quirks& q) {
             has_method = true;
           } else if (name == "code") {
             q_f.code = static_cast<std::uint32_t>(r.unsignedValue(fk.second, "code", 9899));
+            if (q_f.code < 9000) r.fail(fk.second, "code must be a CPE fault code 9000..9899");
           } else if (name == "message") {
             q_f.message = r.string(fk.second, "message");
           } else {
@@ -446,12 +446,18 @@ void parseQuirks(const Reader& r, const YAML::Node& node, Quirks& q) {
         if (!has_method) r.fail(f, "rpc_faults entry without a method");
         q.rpc_faults.push_back(std::move(q_f));
       }
-    } else if (k == "extra_events") {
-      q.extra_events = r.strings(v, "extra_events");
-    } else if (k == "omitted_events") {
-      q.omitted_events = r.strings(v, "omitted_events");
+    } else if (k == "extra_events" || k == "omitted_events") {
+      if (!v.IsSequence()) r.fail(v, k + " must be a list");
+      for (const auto& item : v) {
+        applyQuirkNode(r, item, k == "extra_events" ? "extra_event" : "omit_event", q);
+      }
+    } else if (v.IsSequence() &&
+               (k == "defect" || k == "rpc_fault" || k == "extra_event" || k == "omit_event")) {
+      for (const auto& item : v) applyQuirkNode(r, item, k, q);
+    } else if (!v.IsScalar()) {
+      r.fail(v, "quirk " + k + " takes a single value");
     } else {
-      r.fail(kv.first, "unknown quirk '" + k + "'");
+      applyQuirkNode(r, v, k, q);
     }
   }
 }

@@ -1,8 +1,9 @@
 // quirks/quirks.h: deliberate misbehaviour on the wire. The model (device/profile_spec.h,
 // struct Quirks) holds every quirk a profile or the command line switches on and decides
-// per device whether they apply (Quirks::share, a seeded hash of the device index); this
-// module parses `--quirk name=value` into that struct and turns a device's quirks into what
-// the session runner and the transfer runner do differently:
+// per device whether they apply (Quirks::share, a seeded hash of the device index);
+// quirk_parse.h parses `name=value` (the --quirk flag, a profile's `quirks:`) into that
+// struct, and this module turns a device's quirks into what the session runner and the
+// transfer runner do differently:
 //
 //   reply_delay_ms=N            wait N ms before every POST
 //   drop_connection_after=N     close the TCP connection after the N-th reply and abandon
@@ -35,19 +36,12 @@
 
 #include "cwmp/codec.h"
 #include "device/device_model.h"
+#include "quirks/quirk_parse.h"
 
 namespace cpesim {
 
-// Applies one `name=value` assignment. Returns an error message naming the quirk and what
-// is wrong, or nullopt on success. Never throws.
-std::optional<std::string> applyQuirk(Quirks& quirks, std::string_view assignment);
-// Parses a `--quirk-share` value in [0, 1].
-std::optional<std::string> applyQuirkShare(Quirks& quirks, std::string_view value);
-// The names `defect=` accepts: protocol rules the model and session break on purpose, so
-// the conformance harness's CPE-mode cases can prove they catch a broken device.
-const std::vector<std::string_view>& protocolDefects();
-// The quirk names, for --help.
-std::string_view quirkNames();
+// applyQuirk(), applyQuirkShare(), protocolDefects() and quirkNames() live in
+// quirks/quirk_parse.h (part of the pure core, shared with the profile loader).
 
 // What one device does differently on the wire. Holds views into the profile's Quirks, so
 // the Profile must outlive it.

@@ -41,6 +41,12 @@ std::optional<int> minorVersion(std::string_view v) {
   return v[2] - '0';
 }
 
+std::string requestName(
+    const std::variant<cwmp::TransferComplete, cwmp::DUStateChangeComplete>& r) {
+  return std::holds_alternative<cwmp::TransferComplete>(r) ? "TransferComplete"
+                                                           : "DUStateChangeComplete";
+}
+
 std::string describe(const cwmp::Body& body) {
   if (const auto* f = std::get_if<cwmp::Fault>(&body)) {
     return "fault " + std::to_string(f->fault_code) +
@@ -112,7 +118,8 @@ Step CpeSession::nextOwnRequestOrEmptyPost() {
     own_requests_.erase(own_requests_.begin());
     state_ = State::AwaitRequestResponse;
     Step s;
-    s.to_send = envelope(*in_flight_, device_.nextMessageId());
+    s.to_send = envelope(std::visit([](const auto& r) -> cwmp::Body { return r; }, *in_flight_),
+                         device_.nextMessageId());
     return s;
   }
   // Nothing to ask (or held): the empty POST hands the session to the ACS (3.1.6).
@@ -143,6 +150,14 @@ Step CpeSession::answer(const cwmp::Envelope& request, TimePoint now) {
   return s;
 }
 
+void CpeSession::delivered(const OwnRequest& request) {
+  if (const auto* tc = std::get_if<cwmp::TransferComplete>(&request)) {
+    device_.transferCompleteDelivered(*tc);
+  } else {
+    device_.duStateChangeCompleteDelivered(std::get<cwmp::DUStateChangeComplete>(request));
+  }
+}
+
 bool CpeSession::defect(std::string_view name) const {
   const Quirks* q = profile_.quirksFor(device_.index());
   return q != nullptr && q->hasDefect(name);
@@ -163,7 +178,7 @@ Step CpeSession::onResponse(int http_status, std::optional<cwmp::Envelope> reply
         return fail("the ACS sent no InformResponse (empty HTTP " + std::to_string(http_status) +
                     ")");
       case State::AwaitRequestResponse:
-        return fail("the ACS sent no TransferCompleteResponse (empty HTTP " +
+        return fail("the ACS sent no " + requestName(*in_flight_) + "Response (empty HTTP " +
                     std::to_string(http_status) + ")");
       default:
         break;
@@ -199,12 +214,20 @@ Step CpeSession::onResponse(int http_status, std::optional<cwmp::Envelope> reply
         version_ = "1." + std::to_string(*chosen);
       }
       device_.informDelivered(inform_);
-      own_requests_ = device_.pendingTransferCompletes();
+      own_requests_.clear();
+      for (auto& tc : device_.pendingTransferCompletes()) own_requests_.emplace_back(std::move(tc));
+      for (auto& du : device_.pendingDuStateChangeCompletes()) {
+        own_requests_.emplace_back(std::move(du));
+      }
       return nextOwnRequestOrEmptyPost();
     }
     case State::AwaitRequestResponse: {
-      if (std::holds_alternative<cwmp::TransferCompleteResponse>(env.body)) {
-        device_.transferCompleteDelivered(*in_flight_);
+      const bool answered =
+          std::holds_alternative<cwmp::TransferComplete>(*in_flight_)
+              ? std::holds_alternative<cwmp::TransferCompleteResponse>(env.body)
+              : std::holds_alternative<cwmp::DUStateChangeCompleteResponse>(env.body);
+      if (answered) {
+        delivered(*in_flight_);
         in_flight_.reset();
         return nextOwnRequestOrEmptyPost();
       }
@@ -215,12 +238,12 @@ Step CpeSession::onResponse(int http_status, std::optional<cwmp::Envelope> reply
           own_requests_.clear();
         } else {
           // Any other fault rejects it for good (3.4.4).
-          device_.transferCompleteDelivered(*in_flight_);
+          delivered(*in_flight_);
         }
         in_flight_.reset();
         return nextOwnRequestOrEmptyPost();
       }
-      return fail("the ACS answered TransferComplete with " + describe(env.body));
+      return fail("the ACS answered " + requestName(*in_flight_) + " with " + describe(env.body));
     }
     case State::AwaitAcsMessage: {
       if (cwmp::isResponse(env.body) || std::holds_alternative<cwmp::EmptyBody>(env.body)) {

@@ -15,12 +15,12 @@
 //   }
 //   cpesim::AfterSession after = session.finish(now, rng);     // retry time, reboot, ...
 //
-// Flow: Inform; after the InformResponse the device's own requests (TransferComplete),
-// one at a time, unless HoldRequests is true; then an empty POST; then every ACS request
-// is answered through Device::execute(); the session ends on HTTP 204 (or an empty 200)
-// once the device has nothing more to send. A fault, an HTTP status other than 200/204 or
-// a transport error makes the session fail: finish() then schedules the retry
-// (checklist 3.3) and keeps the undelivered events (6.2).
+// Flow: Inform; after the InformResponse the device's own requests (TransferComplete, then
+// DUStateChangeComplete), one at a time, unless HoldRequests is true; then an empty POST;
+// then every ACS request is answered through Device::execute(); the session ends on HTTP
+// 204 (or an empty 200) once the device has nothing more to send. A fault, an HTTP status
+// other than 200/204 or a transport error makes the session fail: finish() then schedules
+// the retry (checklist 3.3) and keeps the undelivered events (6.2).
 //
 // A CpeSession holds references to the device and profile: both must outlive it, and the
 // device must not move while the session runs.
@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "device/device_model.h"
@@ -113,7 +114,7 @@ class CpeSession {
   enum class State : std::uint8_t {
     Idle,
     AwaitInformResponse,
-    AwaitRequestResponse,  // sent a TransferComplete
+    AwaitRequestResponse,  // sent a TransferComplete or DUStateChangeComplete
     AwaitAcsMessage,       // sent an empty POST or a response
     Done,
     Failed,
@@ -133,8 +134,12 @@ class CpeSession {
   std::string version_;
   bool hold_requests_ = false;
   Device::InformContent inform_;
-  std::vector<cwmp::TransferComplete> own_requests_;  // still to send this session
-  std::optional<cwmp::TransferComplete> in_flight_;   // sent, awaiting its response
+  // A request the device sends on its own.
+  using OwnRequest = std::variant<cwmp::TransferComplete, cwmp::DUStateChangeComplete>;
+  // The device acknowledges `request` as delivered (or refused for good).
+  void delivered(const OwnRequest& request);
+  std::vector<OwnRequest> own_requests_;  // still to send this session
+  std::optional<OwnRequest> in_flight_;   // sent, awaiting its response
   SessionEffects effects_;
   std::string error_;
   std::uint32_t rpcs_answered_ = 0;

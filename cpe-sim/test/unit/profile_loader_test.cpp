@@ -1,6 +1,7 @@
 #include "profile/profile_loader.h"
 
 #include "device/model_template.h"
+#include "quirks/quirk_parse.h"
 #include "test_support.h"
 #include <gtest/gtest.h>
 
@@ -235,6 +236,88 @@ model: {Device.: {}}
   EXPECT_TRUE(o.xml_declaration);
   EXPECT_EQ(o.soap_env_prefix, "soapenv");
   EXPECT_EQ(o.array_count_delta, -1);
+}
+
+TEST(ProfileLoader, QuirksListTakesTheCommandLineAssignmentsIncludingDefects) {
+  auto spec = parseProfileYaml(R"(name: q
+quirks:
+  - reply_delay_ms=150
+  - defect=spv-not-atomic
+  - defect=duplicate-event
+  - rpc_fault=Download:9010:busy
+  - omit_event=M Reboot
+  - share=0.5
+model: {Device.: {}}
+)",
+                               "q.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const Quirks& q = spec->quirks;
+  EXPECT_DOUBLE_EQ(q.share, 0.5);
+  EXPECT_EQ(q.reply_delay_ms, 150u);
+  EXPECT_EQ(q.defects, (std::vector<std::string>{"spv-not-atomic", "duplicate-event"}));
+  ASSERT_EQ(q.rpc_faults.size(), 1u);
+  EXPECT_EQ(q.rpc_faults[0].method, "Download");
+  EXPECT_EQ(q.rpc_faults[0].code, 9010u);
+  EXPECT_EQ(q.rpc_faults[0].message, "busy");
+  EXPECT_EQ(q.omitted_events, std::vector<std::string>{"M Reboot"});
+  EXPECT_TRUE(q.hasDefect("spv-not-atomic"));
+}
+
+TEST(ProfileLoader, QuirksMapTakesDefectsAndEveryCommandLineName) {
+  auto spec = parseProfileYaml(R"(name: q
+quirks:
+  share: 0.1
+  defect: [rpc-list-incomplete, spa-ignored]
+  rpc_fault: "GetParameterNames:9002"
+  extra_event: "X 00A0C9 Hello"
+  stall_after: 3
+model: {Device.: {}}
+)",
+                               "q.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  const Quirks& q = spec->quirks;
+  EXPECT_DOUBLE_EQ(q.share, 0.1);
+  EXPECT_EQ(q.defects, (std::vector<std::string>{"rpc-list-incomplete", "spa-ignored"}));
+  ASSERT_EQ(q.rpc_faults.size(), 1u);
+  EXPECT_EQ(q.rpc_faults[0].code, 9002u);
+  EXPECT_EQ(q.extra_events, std::vector<std::string>{"X 00A0C9 Hello"});
+  EXPECT_EQ(q.stall_after, 3u);
+}
+
+TEST(ProfileLoader, BadQuirkEntriesNameTheFileAndLine) {
+  std::string e = loadError("name: t\nquirks:\n  - reply_delay_ms=5\n  - defect=no-such-defect\n"
+                            "model: {Device.: {}}\n");
+  EXPECT_NE(e.find("bad.yaml:4:5: "), std::string::npos) << e;
+  EXPECT_NE(e.find("no-such-defect"), std::string::npos) << e;
+  e = loadError("name: t\nquirks:\n  share: 2\nmodel: {Device.: {}}\n");
+  EXPECT_NE(e.find("bad.yaml:3:10: "), std::string::npos) << e;
+  EXPECT_NE(e.find("between 0 and 1"), std::string::npos) << e;
+  e = loadError("name: t\nquirks:\n  - noequals\nmodel: {Device.: {}}\n");
+  EXPECT_NE(e.find("bad.yaml:3:5: "), std::string::npos) << e;
+  EXPECT_NE(e.find("expected name=value"), std::string::npos) << e;
+  e = loadError("name: t\nquirks:\n  download_fault: 42\nmodel: {Device.: {}}\n");
+  EXPECT_NE(e.find("bad.yaml:3:19: "), std::string::npos) << e;
+  e = loadError("name: t\nquirks: 5\nmodel: {Device.: {}}\n");
+  EXPECT_NE(e.find("bad.yaml:2:9: "), std::string::npos) << e;
+}
+
+TEST(ProfileLoader, CommandLineQuirksOverrideAndAddToTheProfiles) {
+  // The fleet applies --quirk / --quirk-share to the loaded spec with the same parser.
+  auto spec = parseProfileYaml(
+      "name: q\nquirks: [reply_delay_ms=100, defect=spa-ignored, share=0.5]\n"
+      "model: {Device.: {}}\n",
+      "q.yaml");
+  ASSERT_TRUE(spec.ok()) << spec.error().message;
+  EXPECT_FALSE(applyQuirk(spec->quirks, "reply_delay_ms=7").has_value());
+  EXPECT_FALSE(applyQuirk(spec->quirks, "defect=delete-object-ignored").has_value());
+  EXPECT_FALSE(applyQuirkShare(spec->quirks, "1").has_value());
+  auto p = Profile::build(std::move(*spec));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  const Quirks* q = (*p)->quirksFor(12);
+  ASSERT_NE(q, nullptr);
+  EXPECT_EQ(q->reply_delay_ms, 7u);
+  EXPECT_TRUE(q->hasDefect("spa-ignored"));
+  EXPECT_TRUE(q->hasDefect("delete-object-ignored"));
 }
 
 TEST(ProfileLoader, QuirkShareSelectsAStableFractionOfDevices) {
