@@ -107,7 +107,9 @@ Plays the CPE side of a recorded session (the ACS's capture JSON, cwmp-lab-captu
 envelope file with '>>> cpe' / '<<< acs STATUS' markers) against an ACS and reports where
 the ACS now answers differently. Exit code 0: as recorded; 1: differences; 2: bad input.
 
-  --acs-url URL         the ACS to replay against (http://)
+  --acs-url URL         the ACS to replay against (http:// or https://)
+  --ca-file FILE        PEM CA certificates for an https ACS (default: the system store)
+  --insecure            do not verify the ACS's certificate (self-signed test servers)
   --username U          HTTP credentials if the ACS challenges
   --password P
   --timeout DURATION    wait for each reply (default 30s)
@@ -133,13 +135,14 @@ int replayCommand(const std::vector<std::string>& args) {
       std::cout << kReplayUsage;
       return 0;
     } else if (arg == "--acs-url" || arg == "--username" || arg == "--password" || arg == "--ignore" ||
-               arg == "--timeout") {
+               arg == "--timeout" || arg == "--ca-file") {
       auto v = value();
       if (!v) return usageError(error, "cpe-sim replay --help");
       if (arg == "--acs-url") options.acs_url = *v;
       if (arg == "--username") options.username = *v;
       if (arg == "--password") options.password = *v;
       if (arg == "--ignore") options.ignore.push_back(*v);
+      if (arg == "--ca-file") options.tls.ca_file = *v;
       if (arg == "--timeout") {
         auto d = cpesim::parseDuration(*v);
         if (!d || d->count() == 0) return usageError("--timeout: '" + *v + "' is not a duration", "cpe-sim replay --help");
@@ -147,6 +150,8 @@ int replayCommand(const std::vector<std::string>& args) {
       }
     } else if (arg == "--verbose") {
       verbose = true;
+    } else if (arg == "--insecure") {
+      options.tls.verify_peer = false;
     } else if (arg.rfind("-", 0) == 0) {
       return usageError("unknown option '" + arg + "'", "cpe-sim replay --help");
     } else if (capture_path.empty()) {
@@ -158,9 +163,8 @@ int replayCommand(const std::vector<std::string>& args) {
   }
   if (capture_path.empty()) return usageError("give the capture file to replay", "cpe-sim replay --help");
   if (options.acs_url.empty()) return usageError("--acs-url is required", "cpe-sim replay --help");
-  if (auto url = cpesim::parseHttpUrl(options.acs_url); !url || url->scheme != "http") {
-    return usageError("--acs-url: " + (url ? std::string("only http:// is supported") : url.error),
-                      "cpe-sim replay --help");
+  if (auto url = cpesim::parseHttpUrl(options.acs_url); !url) {
+    return usageError("--acs-url: " + url.error, "cpe-sim replay --help");
   }
   auto capture = cpesim::loadCapture(capture_path);
   if (!capture) {

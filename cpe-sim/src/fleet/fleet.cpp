@@ -15,6 +15,7 @@
 #include <fstream>
 #include <functional>
 #include <ostream>
+#include <random>
 #include <sstream>
 #include <unordered_set>
 
@@ -160,8 +161,10 @@ std::unique_ptr<Fleet> Fleet::create(const FleetConfig& config, std::string& err
   if (ParsedUrl acs = parseHttpUrl(cfg.acs_url); !acs) {
     error = "--acs-url: " + acs.error;
     return nullptr;
-  } else if (acs->scheme != "http") {
-    error = "--acs-url: the simulator speaks plain HTTP to the ACS (https is not supported)";
+  }
+  // Always: the ACS may move devices to an https URL (SPV of ManagementServer.URL).
+  if (std::string tls_error; !(fleet->tls_ = TlsContext::create(cfg.tls, tls_error))) {
+    error = (cfg.tls.ca_file.empty() ? "TLS: " : "--ca-file: ") + tls_error;
     return nullptr;
   }
   if (cfg.threads == 0 || cfg.threads > 64) {
@@ -299,6 +302,7 @@ std::unique_ptr<Fleet> Fleet::create(const FleetConfig& config, std::string& err
   fleet->context_.metrics = &fleet->metrics_;
   fleet->context_.transfers = fleet->transfers_.get();
   fleet->context_.resolver = &fleet->resolver_;
+  fleet->context_.tls = fleet->tls_.get();
   for (std::uint32_t s = 0; s < cfg.threads; ++s) {
     // The in-flight budget is split evenly; a shard gets at least one session.
     std::uint32_t budget = cfg.max_sessions / cfg.threads + (s < cfg.max_sessions % cfg.threads ? 1 : 0);
@@ -439,6 +443,100 @@ void Fleet::visitDevices(const std::function<void(Device&, const Profile&)>& fn)
     shard->runAndWait([&] {
       auto& devices = shard->devices();
       for (std::uint32_t slot = 0; slot < devices.size(); ++slot) fn(devices[slot].device, shard->profileOf(slot));
+    });
+  }
+}
+
+std::optional<std::string> Fleet::checkRuntimeQuirk(std::string_view assignment) {
+  Quirks probe;
+  if (auto error = applyQuirk(probe, assignment)) return error;
+  if (!probe.rpc_faults.empty() || !probe.extra_events.empty() || !probe.omitted_events.empty() ||
+      !probe.defects.empty()) {
+    return "quirk '" + std::string(assignment) +
+           "' changes the device model (rpc_fault, extra_event, omit_event, defect) and cannot be "
+           "switched while the fleet runs; only wire and transfer quirks can";
+  }
+  return std::nullopt;
+}
+
+std::string Fleet::setWireQuirks(const std::vector<std::string>& serials,
+                                 const std::vector<std::string>& assignments) {
+  for (const std::string& assignment : assignments) {
+    if (auto error = checkRuntimeQuirk(assignment)) return *error;
+  }
+  // Where each device is, checked before anything changes.
+  std::vector<std::vector<std::uint32_t>> slots(shards_.size());
+  for (const std::string& serial : serials) {
+    std::optional<Location> at = locate(serial);
+    if (!at) return "no device '" + serial + "' in this fleet";
+    slots[at->shard].push_back(at->slot);
+  }
+  for (std::size_t s = 0; s < shards_.size(); ++s) {
+    if (slots[s].empty()) continue;
+    Shard& shard = *shards_[s];
+    // The quirks depend on the device's profile and on whether the profile's own quirk
+    // share selects it: one shared Quirks per (group, selected) pair.
+    std::map<std::pair<std::uint16_t, bool>, std::vector<std::uint32_t>> by_base;
+    for (std::uint32_t slot : slots[s]) {
+      const std::uint16_t group = shard.devices()[slot].group;
+      const bool selected = shard.profileOf(slot).quirksFor(shard.deviceIndex(slot)) != nullptr;
+      by_base[{group, selected}].push_back(slot);
+    }
+    for (const auto& [base, members] : by_base) {
+      std::shared_ptr<const Quirks> quirks;
+      if (!assignments.empty()) {
+        const Profile& profile = *context_.profiles[base.first];
+        const Quirks* own = profile.quirksFor(shard.deviceIndex(members.front()));
+        auto built = std::make_shared<Quirks>(own != nullptr ? *own : Quirks{});
+        built->share = 1.0;  // the selection is `serials`
+        for (const std::string& assignment : assignments) applyQuirk(*built, assignment);
+        quirks = std::move(built);
+      }
+      shard.setWireQuirks(members, quirks);
+    }
+  }
+  return {};
+}
+
+std::string Fleet::changeValues(
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>& changes) {
+  std::vector<std::vector<Shard::ValueChange>> by_shard(shards_.size());
+  for (const auto& [serial, values] : changes) {
+    std::optional<Location> at = locate(serial);
+    if (!at) return "no device '" + serial + "' in this fleet";
+    by_shard[at->shard].push_back(Shard::ValueChange{at->slot, values});
+  }
+  for (std::size_t s = 0; s < shards_.size(); ++s) {
+    if (by_shard[s].empty()) continue;
+    if (std::string error = shards_[s]->changeValues(by_shard[s]); !error.empty()) return error;
+  }
+  return {};
+}
+
+std::string Fleet::powerOn(const std::vector<std::string>& serials, std::chrono::milliseconds window) {
+  std::vector<std::vector<std::pair<std::uint32_t, std::int64_t>>> by_shard(shards_.size());
+  Rng rng(config_.seed * 0x2545f4914f6cdd1dULL + ++power_ons_);
+  std::uniform_int_distribution<std::int64_t> offset(0, std::max<std::int64_t>(0, window.count() - 1));
+  const std::int64_t now_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  for (const std::string& serial : serials) {
+    std::optional<Location> at = locate(serial);
+    if (!at) return "no device '" + serial + "' in this fleet";
+    by_shard[at->shard].emplace_back(at->slot, now_ms + (window.count() > 0 ? offset(rng) : 0));
+  }
+  for (std::size_t s = 0; s < shards_.size(); ++s) {
+    if (!by_shard[s].empty()) shards_[s]->powerOn(by_shard[s]);
+  }
+  return {};
+}
+
+void Fleet::visitDevices(const std::function<void(Device&, const Profile&, bool powered)>& fn) {
+  for (auto& shard : shards_) {
+    shard->runAndWait([&] {
+      auto& devices = shard->devices();
+      for (std::uint32_t slot = 0; slot < devices.size(); ++slot) {
+        fn(devices[slot].device, shard->profileOf(slot), shard->poweredOn(slot));
+      }
     });
   }
 }

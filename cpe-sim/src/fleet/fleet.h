@@ -9,6 +9,11 @@
 //   fleet->stop();                                          // drain, abort, join
 //   if (auto e = fleet->saveState(); !e.empty()) report(e);
 //
+// While it runs, a controller (the scenario runner) can power devices on or cycle them
+// (powerOn, with config.power_on_at_start false to boot a fleet in parts), switch wire
+// quirks (setWireQuirks) and change parameter values as the device itself would
+// (changeValues); each posts to the owning shards and waits.
+//
 // Thread-safety: create/start/stop/saveState from one controlling thread. The listener and
 // metrics endpoints run on their own threads and only use thread-safe members.
 #pragma once
@@ -85,6 +90,41 @@ class Fleet final : public ConnectionRequestTarget {
   // Runs `fn` for every device, on the owning threads, one shard after the other.
   void visitDevices(const std::function<void(Device&, const Profile&)>& fn);
 
+  // Switches wire quirks of running devices (the `faults: enable_quirk` of a scenario):
+  // for each device of `serials`, `assignments` (`name=value`, as --quirk) apply on top of
+  // the quirks its profile gives it; an empty list brings back the profile's own. Only wire
+  // and transfer quirks can change at runtime (reply_delay_ms, drop_connection_after,
+  // stall_after, the SOAP-style ones, namespace, transfer_bytes_per_second, download_fault,
+  // upload_fault); rpc_fault, extra_event, omit_event and defect live in the device model and
+  // are refused. A session already running finishes with the quirks it started with;
+  // sessions and transfers started afterwards use the new ones. Returns "" on success, else
+  // the error (bad assignment, model quirk, unknown serial), and then nothing changed.
+  // Call from the controlling thread (before or after start()); it waits for the shards.
+  std::string setWireQuirks(const std::vector<std::string>& serials, const std::vector<std::string>& assignments);
+  // The error setWireQuirks() gives for `assignment`, without changing anything: nullopt
+  // when it is a valid quirk that can be switched at runtime.
+  static std::optional<std::string> checkRuntimeQuirk(std::string_view assignment);
+
+  // Changes parameter values of devices while the fleet runs, as the device itself would
+  // (its GUI or LAN side: Device::changeValue, checked like SetParameterValues, reported as
+  // `4 VALUE CHANGE` when notification is on). The device's next wake-up is computed again,
+  // so a change of PeriodicInformEnable/Interval/Time takes effect at once, as on a real
+  // CPE. `changes`: serial number -> (full parameter name, value) pairs, applied in order.
+  // Returns "" on success, else the first error (unknown serial: nothing changed; unknown
+  // parameter or bad value: the changes before it stay). Call from the controlling thread.
+  std::string changeValues(
+      const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>& changes);
+
+  // Powers the devices of `serials` on at seeded random times within `window` from now
+  // (with config.power_on_at_start false, the way a fleet boots in parts). A device already
+  // on is power-cycled: switched off at once (a running session fails) and on again at its
+  // time, so it boots with `1 BOOT` and no `0 BOOTSTRAP` once it delivered one. Returns ""
+  // or the error (unknown serial: nothing changed). Call from the controlling thread after
+  // start().
+  std::string powerOn(const std::vector<std::string>& serials, std::chrono::milliseconds window);
+  // Like visitDevices(), with whether the device is powered on (its power-on time came).
+  void visitDevices(const std::function<void(Device&, const Profile&, bool powered)>& fn);
+
   // ConnectionRequestTarget (listener threads).
   CrLookup connectionRequestCredentials(std::string_view device) override;
   void connectionRequested(std::string_view device) override;
@@ -101,6 +141,7 @@ class Fleet final : public ConnectionRequestTarget {
   FleetConfig config_;
   FleetMetrics metrics_;
   AddressResolver resolver_;
+  std::unique_ptr<TlsContext> tls_;  // before shards_: outlives every connection
   std::unique_ptr<TransferPool> transfers_;
   ShardContext context_;
   std::vector<std::unique_ptr<Shard>> shards_;
@@ -115,6 +156,7 @@ class Fleet final : public ConnectionRequestTarget {
   std::vector<std::pair<std::uint64_t, std::uint32_t>> by_serial_;
   std::atomic<bool> running_{false};
   bool stopped_ = false;
+  std::uint64_t power_ons_ = 0;  // powerOn() calls, for their seeds
 
   std::thread summary_thread_;
   std::mutex summary_mutex_;

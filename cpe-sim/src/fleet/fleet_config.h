@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "transport/tls.h"
+
 namespace cpesim {
 
 // One `--profile FILE [--count N] [--serial-pattern P] [--start-index I] [--quirk ...]`.
@@ -30,9 +32,13 @@ struct FleetConfig {
   std::uint32_t max_sessions = 2000;   // sessions in flight over the whole fleet
   std::uint32_t threads = 1;           // shards, each an event loop with its own devices
   std::chrono::milliseconds http_timeout{30'000};  // per POST (TR-069 3.4.2: at least 30 s)
+  TlsConfig tls;  // https ACS URLs (also one the ACS sets in ManagementServer.URL): --ca-file, --insecure
   // Devices power on at a seeded random offset in [0, jitter) after start; their periodic
   // phase (PeriodicInformTime unknown) follows their boot time, so this spreads the load.
   std::chrono::milliseconds jitter{0};
+  // false: start() powers no device on; Fleet::powerOn() does, device by device (a fleet
+  // booted in parts).
+  bool power_on_at_start = true;
   std::string state_file;              // empty: no state kept
 
   std::string cr_bind = "0.0.0.0";

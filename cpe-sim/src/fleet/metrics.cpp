@@ -138,16 +138,19 @@ std::string FleetMetrics::prometheus(const std::string& extra) const {
   counter("cpesim_factory_resets_total", "Factory resets carried out after a session.",
           load(factory_resets));
 
-  out += "# HELP cpesim_session_duration_seconds Wall time of one CWMP session.\n"
-         "# TYPE cpesim_session_duration_seconds histogram\n";
-  auto buckets = session_seconds.prometheusBuckets();
-  for (std::size_t i = 0; i < LatencyHistogram::kPrometheusBounds.size(); ++i) {
-    out += "cpesim_session_duration_seconds_bucket{le=\"" +
-           formatDouble(LatencyHistogram::kPrometheusBounds[i]) + "\"} " + std::to_string(buckets[i]) + "\n";
-  }
-  out += "cpesim_session_duration_seconds_bucket{le=\"+Inf\"} " + std::to_string(buckets.back()) + "\n";
-  out += "cpesim_session_duration_seconds_sum " + formatDouble(session_seconds.sumSeconds()) + "\n";
-  out += "cpesim_session_duration_seconds_count " + std::to_string(buckets.back()) + "\n";
+  auto histogram = [&](const char* name, const char* help, const LatencyHistogram& h) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " histogram\n";
+    auto buckets = h.prometheusBuckets();
+    for (std::size_t i = 0; i < LatencyHistogram::kPrometheusBounds.size(); ++i) {
+      out += std::string(name) + "_bucket{le=\"" + formatDouble(LatencyHistogram::kPrometheusBounds[i]) + "\"} " +
+             std::to_string(buckets[i]) + "\n";
+    }
+    out += std::string(name) + "_bucket{le=\"+Inf\"} " + std::to_string(buckets.back()) + "\n";
+    out += std::string(name) + "_sum " + formatDouble(h.sumSeconds()) + "\n";
+    out += std::string(name) + "_count " + std::to_string(buckets.back()) + "\n";
+  };
+  histogram("cpesim_session_duration_seconds", "Wall time of one CWMP session.", session_seconds);
+  histogram("cpesim_reply_seconds", "One POST to its complete response, as the device sees it.", reply_seconds);
   out += extra;
   return out;
 }

@@ -81,6 +81,10 @@ struct FleetMetrics {
   Counter factory_resets{0};
 
   LatencyHistogram session_seconds;
+  // One exchange as the device sees it: from sending a POST to having its whole response
+  // (connection set-up, HTTP authentication rounds and redirects included; a quirk's
+  // reply delay, spent before the POST, is not). Only exchanges that got a response.
+  LatencyHistogram reply_seconds;
 
   // Prometheus text exposition (version 0.0.4). `extra` lines (already formatted, e.g.
   // the listener's counters) are appended.

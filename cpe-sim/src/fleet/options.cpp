@@ -80,7 +80,10 @@ Devices (repeat --profile for several device types; the flags after a --profile 
   --quirk-share X          fraction of the profile's devices that have the quirks (0..1)
 
 ACS and sessions:
-  --acs-url URL            the ACS (http://); the profiles' {acs_url}
+  --acs-url URL            the ACS (http:// or https://); the profiles' {acs_url}
+  --ca-file FILE           PEM CA certificates that sign the ACS's certificate (default:
+                           the system store)
+  --insecure               do not verify the ACS's certificate (self-signed test servers)
   --max-sessions N         sessions in flight over the whole fleet (default 2000)
   --threads N              event-loop threads, devices split among them (default 1)
   --timeout DURATION       wait for each HTTP reply (default 30s)
@@ -222,6 +225,10 @@ ParsedOptions parseRunOptions(const std::vector<std::string>& args) {
       }
     } else if (arg == "--acs-url") {
       ok = text(c.acs_url);
+    } else if (arg == "--ca-file") {
+      ok = text(c.tls.ca_file);
+    } else if (arg == "--insecure") {
+      c.tls.verify_peer = false;
     } else if (arg == "--max-sessions") {
       ok = u32(c.max_sessions, 1, 1'000'000);
     } else if (arg == "--threads") {

@@ -30,17 +30,22 @@ struct Shard::ActiveSession {
       : id(id_),
         slot(slot_),
         session(device, profile),
-        connection(shard.loop_, *shard.context_.resolver, shard.config_.http_timeout),
-        wire(WireQuirks::forDevice(profile, device.index())) {}
+        connection(shard.loop_, *shard.context_.resolver, shard.config_.http_timeout, shard.context_.tls),
+        quirks(shard.wireOverride(slot_)),
+        wire(quirks ? WireQuirks::from(*quirks) : WireQuirks::forDevice(profile, device.index())) {}
 
   std::uint64_t id;  // callbacks check it: a slot's next session is a different one
   std::uint32_t slot;
   CpeSession session;
   std::optional<CwmpHttpClient> client;
   SessionConnection connection;
+  // Runtime quirks the session started with, kept alive for `wire` (which views into them)
+  // even when Fleet::setWireQuirks() replaces them meanwhile.
+  std::shared_ptr<const Quirks> quirks;
   WireQuirks wire;
   std::uint32_t posts = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point posted;  // the current POST was handed to the client
   std::optional<EventLoop::TimerId> timer;
   bool ended = false;
 };
@@ -68,8 +73,10 @@ void Shard::start() {
   const std::int64_t start_ms = nowMs();
   const std::int64_t jitter = config_.jitter.count();
   std::uniform_int_distribution<std::int64_t> offset(0, std::max<std::int64_t>(0, jitter - 1));
-  for (std::uint32_t slot = 0; slot < devices_.size(); ++slot) {
-    wake_.schedule(slot, start_ms + (jitter > 0 ? offset(rng_) : 0));
+  if (config_.power_on_at_start) {
+    for (std::uint32_t slot = 0; slot < devices_.size(); ++slot) {
+      wake_.schedule(slot, start_ms + (jitter > 0 ? offset(rng_) : 0));
+    }
   }
   thread_ = std::thread([this] {
     loop_.post([this] { armWakeTimer(); });
@@ -148,6 +155,77 @@ void Shard::schedulePump() {
   loop_.addTimer(loop_.now(), [this] {
     pump_scheduled_ = false;
     pumpReady();
+  });
+}
+
+std::shared_ptr<const Quirks> Shard::wireOverride(std::uint32_t slot) const {
+  return slot < wire_override_.size() ? wire_override_[slot] : nullptr;
+}
+
+WireQuirks Shard::wireQuirks(std::uint32_t slot) const {
+  if (auto q = wireOverride(slot)) return WireQuirks::from(*q);
+  return WireQuirks::forDevice(*context_.profiles[devices_[slot].group], devices_[slot].device.index());
+}
+
+void Shard::setWireQuirks(const std::vector<std::uint32_t>& slots, std::shared_ptr<const Quirks> quirks) {
+  runAndWait([&] {
+    if (wire_override_.empty()) wire_override_.resize(devices_.size());
+    for (std::uint32_t slot : slots) {
+      if (slot < wire_override_.size()) wire_override_[slot] = quirks;
+    }
+  });
+}
+
+std::string Shard::changeValues(const std::vector<ValueChange>& changes) {
+  std::string error;
+  runAndWait([&] {
+    const TimePoint t = now();
+    for (const ValueChange& change : changes) {
+      DeviceSeed& entry = devices_[change.slot];
+      const Profile& profile = *context_.profiles[entry.group];
+      bool active = false;
+      for (const auto& [name, value] : change.values) {
+        Result<bool> done = entry.device.changeValue(profile, name, value, t);
+        if (!done) {
+          error = profile.serialNumber(entry.device.index()) + ": " + done.error().message;
+          return;
+        }
+        active = active || *done;
+      }
+      // Off: the pending wake-up is the power-on, which reads the new values itself. In a
+      // session or queued: its end reschedules.
+      if (flags_[change.slot] & (kOff | kInSession | kQueued)) continue;
+      if (active) {
+        wake_.schedule(change.slot, nowMs());  // poll() opens the session for the change
+        armWakeTimer();
+      } else {
+        reschedule(change.slot);
+      }
+    }
+  });
+  return error;
+}
+
+void Shard::powerOn(const std::vector<std::pair<std::uint32_t, std::int64_t>>& slots_at) {
+  runAndWait([&] {
+    for (const auto& [slot, at] : slots_at) {
+      if (slot >= devices_.size()) continue;
+      if (auto it = active_.find(slot); it != active_.end()) {
+        ActiveSession& s = *it->second;
+        s.connection.close();
+        s.session.onTransportError("power cut");
+        endSession(s, "power cut");
+      }
+      if (flags_[slot] & kQueued) {
+        std::erase(ready_, slot);
+        --metrics_.sessions_waiting;
+        flags_[slot] &= static_cast<std::uint8_t>(~kQueued);
+      }
+      setOnline(slot, false);
+      flags_[slot] |= kOff;
+      wake_.schedule(slot, at);  // handleWake() powers it on
+    }
+    armWakeTimer();
   });
 }
 
@@ -310,6 +388,7 @@ void Shard::post(ActiveSession& s, std::string body) {
   // Every POST of ours carries either nothing (the empty POST) or an envelope; SOAPAction is
   // sent empty on all of them: required for responses (checklist 1.1.8) and accepted for
   // the device's own requests (1.1.9).
+  s.posted = std::chrono::steady_clock::now();
   s.client->post(std::move(body), std::string());
   const std::uint32_t slot = s.slot;
   const std::uint64_t id = s.id;
@@ -321,6 +400,9 @@ void Shard::post(ActiveSession& s, std::string body) {
 void Shard::onPostDone(ActiveSession& s) {
   const HttpOutcome& out = s.client->outcome();
   ++metrics_.http_posts;
+  if (out.ok) {
+    metrics_.reply_seconds.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - s.posted).count());
+  }
   metrics_.http_auth_rounds += static_cast<std::uint64_t>(out.auth_rounds);
   metrics_.http_redirects += static_cast<std::uint64_t>(out.redirects);
   const TimePoint t = now();
@@ -385,7 +467,7 @@ void Shard::endSession(ActiveSession& s, std::string_view) {
 void Shard::startTransfer(std::uint32_t slot, const TransferJob& job) {
   DeviceSeed& entry = devices_[slot];
   const Profile& profile = *context_.profiles[entry.group];
-  WireQuirks wire = WireQuirks::forDevice(profile, entry.device.index());
+  const WireQuirks wire = wireQuirks(slot);
   TransferRequest request;
   request.is_download = job.is_download;
   request.url = job.url;
@@ -405,7 +487,7 @@ void Shard::startTransfer(std::uint32_t slot, const TransferJob& job) {
 void Shard::onTransferDone(std::uint32_t slot, const TransferJob& job, TransferResult result) {
   DeviceSeed& entry = devices_[slot];
   const Profile& profile = *context_.profiles[entry.group];
-  WireQuirks wire = WireQuirks::forDevice(profile, entry.device.index());
+  const WireQuirks wire = wireQuirks(slot);
   metrics_.transfer_bytes += result.bytes;
   std::uint32_t fault = result.fault_code;
   std::string message = result.fault_string;
@@ -419,8 +501,8 @@ void Shard::onTransferDone(std::uint32_t slot, const TransferJob& job, TransferR
     ++metrics_.transfers_failed;
   }
   entry.device.completeTransfer(profile, job, fault, std::move(message), result.start, result.complete);
-  if (!(flags_[slot] & (kInSession | kQueued))) {
-    // Let poll() decide: a firmware apply reboots first, otherwise the completion opens a
+  if (!(flags_[slot] & (kInSession | kQueued | kOff))) {
+    // Off: the pending wake-up is its power-on. Otherwise let poll() decide: a firmware apply reboots first, otherwise the completion opens a
     // session at once.
     wake_.schedule(slot, nowMs());
     armWakeTimer();

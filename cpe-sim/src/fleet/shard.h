@@ -28,6 +28,7 @@
 #include "fleet/fleet_config.h"
 #include "fleet/metrics.h"
 #include "fleet/wake_queue.h"
+#include "quirks/quirks.h"
 #include "transport/cr_listener.h"
 #include "transport/event_loop.h"
 #include "transport/file_transfer.h"
@@ -42,6 +43,7 @@ struct ShardContext {
   FleetMetrics* metrics = nullptr;
   TransferPool* transfers = nullptr;
   AddressResolver* resolver = nullptr;
+  TlsContext* tls = nullptr;  // the fleet's one SSL_CTX, shared by the shards
 };
 
 struct DeviceSeed {
@@ -69,6 +71,31 @@ class Shard {
   void runAndWait(std::function<void()> task);
   // Stops and joins the thread. After this, devices() may be read from any one thread.
   void stop();
+
+  // Replaces the runtime wire quirks of the given slots (null: back to the profile's own).
+  // Sessions already running keep the quirks they started with; sessions and transfers
+  // started afterwards use the new ones. Thread-safe; not from the shard thread.
+  void setWireQuirks(const std::vector<std::uint32_t>& slots, std::shared_ptr<const Quirks> quirks);
+
+  // One device's parameter changes for changeValues().
+  struct ValueChange {
+    std::uint32_t slot = 0;
+    std::vector<std::pair<std::string, std::string>> values;  // full name, value
+  };
+  // Device::changeValue() for each change on the shard thread, then the device's wake-up is
+  // computed again (a PeriodicInformInterval/Time change takes effect at once) and an active
+  // notification opens a session. Devices not powered on yet keep their power-on time.
+  // Returns "" or the first error; the changes before it stay. Thread-safe; not from the
+  // shard thread.
+  std::string changeValues(const std::vector<ValueChange>& changes);
+
+  // Powers the given slots on at the given times (ms since the epoch). A device that is on
+  // is first switched off (a power cut: its session, if any, fails at once) and boots
+  // again at its time, with `1 BOOT` (and `0 BOOTSTRAP` only if it never delivered one).
+  // Thread-safe; not from the shard thread.
+  void powerOn(const std::vector<std::pair<std::uint32_t, std::int64_t>>& slots_at);
+  // True when the slot's device is powered on (its power-on time has come).
+  bool poweredOn(std::uint32_t slot) const { return (flags_[slot] & kOff) == 0; }
 
   // Thread-safe entry points for the connection-request listener.
   CrLookup lookupConnectionRequest(std::uint32_t slot);
@@ -101,6 +128,9 @@ class Shard {
   void startTransfer(std::uint32_t slot, const TransferJob& job);
   void onTransferDone(std::uint32_t slot, const TransferJob& job, TransferResult result);
   void setOnline(std::uint32_t slot, bool online);
+  // The slot's runtime wire quirks (Fleet::setWireQuirks), null when it has none.
+  std::shared_ptr<const Quirks> wireOverride(std::uint32_t slot) const;
+  WireQuirks wireQuirks(std::uint32_t slot) const;
 
   const ShardContext& context_;
   const FleetConfig& config_;
@@ -123,6 +153,10 @@ class Shard {
   bool draining_ = false;  // shard thread
   bool pump_scheduled_ = false;
   std::atomic<std::size_t> in_flight_{0};
+  // Runtime wire quirks by slot, null: the profile's own. Empty until the first
+  // setWireQuirks() (no cost for fleets that never switch quirks). Shard thread only once
+  // started.
+  std::vector<std::shared_ptr<const Quirks>> wire_override_;
 };
 
 }  // namespace cpesim

@@ -181,6 +181,15 @@ ReplayReport replay(const Capture& capture, const ReplayOptions& options) {
     report.differences = 1;
     return report;
   }
+  std::string tls_error;
+  const std::unique_ptr<TlsContext> tls = TlsContext::create(options.tls, tls_error);
+  if (!tls) {
+    ExchangeReport r;
+    r.differences.push_back((options.tls.ca_file.empty() ? "TLS: " : "--ca-file: ") + tls_error);
+    report.exchanges.push_back(std::move(r));
+    report.differences = 1;
+    return report;
+  }
   for (std::size_t s = 0; s < capture.sessions.size(); ++s) {
     const CapturedSession& session = capture.sessions[s];
     HttpClientConfig config;
@@ -188,7 +197,7 @@ ReplayReport replay(const Capture& capture, const ReplayOptions& options) {
     config.password = options.password;
     config.cnonce_seed = s + 1;
     CwmpHttpClient client(*url, config);
-    BlockingHttpConnection connection(options.timeout);
+    BlockingHttpConnection connection(options.timeout, tls.get());
     std::optional<std::string> acs_request_id;  // cwmp:ID of the ACS's latest request
     bool ended = false;  // the ACS ended the session (204 / empty reply) or it broke
     for (std::size_t e = 0; e < session.exchanges.size() && !ended; ++e) {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "replay/capture.h"
+#include "transport/tls.h"
 
 namespace cpesim {
 
@@ -27,6 +28,7 @@ struct ReplayOptions {
   std::string username = {};  // HTTP credentials for the ACS, if it challenges
   std::string password = {};
   std::chrono::milliseconds timeout{30'000};
+  TlsConfig tls = {};  // https ACS URLs: --ca-file, --insecure
   // Argument paths to leave out of the comparison: a name matches any path whose last
   // component is that name ("CommandKey", "ParameterKey") or the whole path
   // ("ParameterList[0].Value").

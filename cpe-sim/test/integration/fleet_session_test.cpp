@@ -328,9 +328,14 @@ TEST(FleetSession, RejectsBadConfigurationClearly) {
   EXPECT_EQ(Fleet::create(set, error), nullptr);
   EXPECT_NE(error.find("Device.Nope"), std::string::npos) << error;
 
+  // https is spoken (tls_transport_test.cpp); a trust store that cannot be read is refused.
   FleetConfig https = testFleetConfig(profile, "https://127.0.0.1:1/");
+  https.tls.ca_file = "/nonexistent/acs-ca.pem";
   EXPECT_EQ(Fleet::create(https, error), nullptr);
-  EXPECT_NE(error.find("https"), std::string::npos) << error;
+  EXPECT_NE(error.find("--ca-file"), std::string::npos) << error;
+  EXPECT_NE(error.find("/nonexistent/acs-ca.pem"), std::string::npos) << error;
+  https.tls.ca_file.clear();
+  EXPECT_NE(Fleet::create(https, error), nullptr) << error;
 }
 
 }  // namespace

@@ -13,10 +13,12 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "lab/server_shutdown.h"
 #include "test/integration/acs_stub.h"
+#include "test/integration/fleet_fixture.h"
 #include "transport/blocking_http.h"
 #include "transport/session_connection.h"
 #include "transport/tls.h"
@@ -26,6 +28,7 @@
 #include <Poco/Net/SSLManager.h>
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/StreamSocket.h>
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 #include <stdlib.h>
@@ -224,6 +227,23 @@ TEST_F(TlsTransport, RunsACwmpSessionOverHttps) {
   EXPECT_EQ(acs.serverNames(), std::vector<std::string>{"localhost"});
 }
 
+TEST_F(TlsTransport, AFleetBootsAgainstAnHttpsAcs) {
+  HttpsAcs acs;
+  TempDir dir;
+  FleetConfig config = testFleetConfig(writeTestProfile(dir), acs.url(), 3);
+  config.tls = trustingTestCa();
+  auto fleet = startFleet(config);
+  ASSERT_NE(fleet, nullptr);
+  EXPECT_TRUE(acs.stub().waitForInforms(3));
+  fleet->stop();
+  std::set<std::string> serials;
+  for (const auto& request : acs.stub().requests()) {
+    if (request.inform() != nullptr) serials.insert(request.inform()->device_id.serial_number);
+  }
+  EXPECT_EQ(serials.size(), 3u);
+  EXPECT_EQ(fleet->metrics().sessions_failed.load(), 0u);
+}
+
 TEST_F(TlsTransport, AnswersADigestChallengeOverHttps) {
   HttpsAcs acs({.auth = AcsStub::Auth::Digest, .username = "cpe", .password = "secret"});
   auto tls = makeContext(trustingTestCa());
@@ -356,11 +376,24 @@ TEST_F(TlsTransport, InterleavesManySessionsOnOneLoop) {
 }
 
 TEST_F(TlsTransport, ReportsAPlainHttpServerBehindAnHttpsUrl) {
-  AcsStub plain;
+  // A plain HTTP server that answers whatever arrives with a 400, as a web server does when a
+  // ClientHello reaches it. (Not Poco's HTTPServer: whether it answers a ClientHello at once
+  // depends on the random bytes in it, as it waits for a space to end the method.)
   auto tls = makeContext(trustingTestCa());
   ASSERT_NE(tls, nullptr);
-  const std::string url = "https://localhost:" + std::to_string(plain.port()) + "/acs";
+  Poco::Net::ServerSocket listener(Poco::Net::SocketAddress("127.0.0.1", 0));
+  std::thread plain([&listener] {
+    Poco::Net::StreamSocket peer = listener.acceptConnection();
+    char buffer[4096];
+    peer.receiveBytes(buffer, sizeof buffer);
+    const std::string reply =
+        "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
+    peer.sendBytes(reply.data(), static_cast<int>(reply.size()));
+    peer.shutdown();
+  });
+  const std::string url = "https://localhost:" + std::to_string(listener.address().port()) + "/acs";
   SessionResult result = runSession(url, tls.get());
+  plain.join();
   ASSERT_EQ(result.outcomes.size(), 1u);
   EXPECT_FALSE(result.outcomes[0].ok);
   EXPECT_NE(result.outcomes[0].error.find("TLS handshake with localhost:"), std::string::npos)

@@ -48,6 +48,21 @@ TEST(FleetMetrics, PrometheusTextHasCountersAndCumulativeBuckets) {
   EXPECT_EQ(text.substr(text.size() - 15), "cpesim_extra 1\n");
 }
 
+TEST(FleetMetrics, PrometheusTextHasTheReplyTimeHistogramApartFromSessions) {
+  FleetMetrics m;
+  m.session_seconds.observe(1.5);
+  m.reply_seconds.observe(0.004);
+  m.reply_seconds.observe(0.004);
+  m.reply_seconds.observe(0.2);
+  std::string text = m.prometheus();
+  EXPECT_NE(text.find("# TYPE cpesim_reply_seconds histogram\n"), std::string::npos);
+  EXPECT_NE(text.find("cpesim_reply_seconds_bucket{le=\"0.0025\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("cpesim_reply_seconds_bucket{le=\"0.005\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("cpesim_reply_seconds_bucket{le=\"+Inf\"} 3\n"), std::string::npos);
+  EXPECT_NE(text.find("cpesim_reply_seconds_count 3\n"), std::string::npos);
+  EXPECT_NE(text.find("cpesim_session_duration_seconds_count 1\n"), std::string::npos);
+}
+
 TEST(SummaryLine, ReportsRatesOverTheInterval) {
   FleetMetrics m;
   m.devices = 10;
