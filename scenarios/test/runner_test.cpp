@@ -122,17 +122,76 @@ TEST(RunnerSupport, RefusesPhasesOnAFleetThatNeverBooted) {
   EXPECT_EQ(out[0], "s.yaml:7:5: phases[0].tasks: fleet 'gw' has not been started by an earlier boot_storm");
 }
 
-TEST(RunnerSupport, RefusesWhatItCannotDoYet) {
+TEST(RunnerSupport, BootsAFleetInPartsAndPowerCyclesIt) {
+  EXPECT_TRUE(unsupported("  - boot_storm: {window: 1s, share: 0.3}\n"
+                          "  - tasks: {task_type: GetRPCMethods, connection_request: true}\n"
+                          "  - boot_storm: {window: 1s, share: 0.5}\n"
+                          "  - boot_storm: {window: 1s, event: boot, share: 0.5}\n"
+                          "  - boot_storm: {window: 1s}\n"
+                          "  - boot_storm: {window: 1s, event: boot}\n")
+                  .empty());
+}
+
+TEST(RunnerSupport, RefusesBootBeforeBootstrapAndBootstrapOfAFleetAlreadyOn) {
+  const auto out = unsupported("  - boot_storm: {window: 1s, event: boot}\n"
+                               "  - boot_storm: {window: 1s}\n"
+                               "  - boot_storm: {window: 1s, share: 0.5}\n");
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0],
+            "s.yaml:7:5: phases[0].boot_storm.event: 'boot' power-cycles devices that already bootstrapped, and "
+            "fleet 'gw' has not been started by an earlier boot_storm");
+  EXPECT_EQ(out[1],
+            "s.yaml:9:5: phases[2].boot_storm: every device of fleet 'gw' was already powered on by an earlier "
+            "boot_storm (use event: boot to power-cycle them)");
+}
+
+TEST(RunnerSupport, RunsPeriodicPhasesWithJitterSharesAndSeveralIntervalsForOneFleet) {
+  EXPECT_TRUE(unsupported("  - boot_storm: {window: 1s}\n"
+                          "  - periodic: {interval: 10s, duration: 20s}\n"
+                          "  - periodic: {interval: 5s, jitter: 2s, duration: 20s, share: 0.5}\n"
+                          "  - periodic: {interval: 30s, jitter: 20s, duration: 20s}\n")
+                  .empty());
+}
+
+TEST(RunnerSupport, RefusesPeriodicJitterLongerThanThePhase) {
+  const auto out = unsupported("  - boot_storm: {window: 1s}\n"
+                               "  - periodic: {interval: 60s, jitter: 30s, duration: 10s}\n");
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0],
+            "s.yaml:8:5: phases[1].periodic.jitter: 30.0 s is longer than the phase's duration 10.0 s (the "
+            "devices' informs are spread within the phase)");
+}
+
+TEST(RunnerSupport, SwitchesWireQuirksOnAndOffDuringARun) {
+  EXPECT_TRUE(unsupported("  - boot_storm: {window: 1s}\n"
+                          "  - faults: {action: enable_quirk, quirk: reply_delay_ms=10, share: 0.5}\n"
+                          "  - faults: {action: enable_quirk, quirk: xml_declaration=true}\n"
+                          "  - faults: {action: disable_quirk, quirk: reply_delay_ms=10}\n"
+                          "  - faults: {action: disable_quirk, quirk: xml_declaration=true}\n")
+                  .empty());
+}
+
+TEST(RunnerSupport, RefusesRuntimeModelQuirksBadQuirksAndDisablingWhatWasNeverOn) {
   const auto out = unsupported(
-      "  - boot_storm: {window: 1s, event: boot}\n"
-      "  - periodic: {interval: 10s, jitter: 1s, duration: 20s}\n"
-      "  - faults: {action: enable_quirk, quirk: reply_delay_ms=10}\n");
-  ASSERT_EQ(out.size(), 3u);
-  EXPECT_NE(out[0].find("s.yaml:7:5: phases[0].boot_storm.event: 'boot' is not supported"), std::string::npos) << out[0];
-  EXPECT_NE(out[1].find("s.yaml:8:5: phases[1].periodic.jitter: not supported"), std::string::npos) << out[1];
-  EXPECT_NE(out[2].find("s.yaml:9:5: phases[2].faults.action: switching quirks during a run is not supported"),
-            std::string::npos)
-      << out[2];
+      "  - boot_storm: {window: 1s}\n"
+      "  - faults: {action: enable_quirk, quirk: rpc_fault=Reboot:9001}\n"
+      "  - faults: {action: enable_quirk, quirk: reply_delay_ms=soon}\n"
+      "  - faults: {action: enable_quirk, quirk: colour=blue}\n"
+      "  - faults: {action: disable_quirk, quirk: reply_delay_ms=10}\n"
+      "  - faults: {action: disable_quirk, quirk: rpc_fault=Reboot:9001}\n");
+  ASSERT_EQ(out.size(), 5u);
+  EXPECT_EQ(out[0],
+            "s.yaml:8:5: phases[1].faults.quirk: quirk 'rpc_fault=Reboot:9001' changes the device model "
+            "(rpc_fault, extra_event, omit_event, defect) and cannot be switched while the fleet runs; only "
+            "wire and transfer quirks can");
+  EXPECT_EQ(out[1], "s.yaml:9:5: phases[2].faults.quirk: quirk reply_delay_ms: 'soon' is not a non-negative integer");
+  EXPECT_EQ(out[2].rfind("s.yaml:10:5: phases[3].faults.quirk: unknown quirk 'colour'", 0), 0u) << out[2];
+  EXPECT_EQ(out[3],
+            "s.yaml:11:5: phases[4].faults.quirk: 'reply_delay_ms=10' was not switched on for fleet 'gw' by an "
+            "earlier enable_quirk (a fleet's own quirks stay on for the whole run)");
+  EXPECT_EQ(out[4],
+            "s.yaml:12:5: phases[5].faults.quirk: 'rpc_fault=Reboot:9001' was not switched on for fleet 'gw' by "
+            "an earlier enable_quirk (a fleet's own quirks stay on for the whole run)");
 }
 
 TEST(RunnerSupport, RefusesAFleetNobodyStartsAndAnUnknownProfile) {

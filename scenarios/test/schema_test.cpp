@@ -195,6 +195,36 @@ TEST(ScenarioSchema, ReportsImpossiblePhaseValues) {
                 "s.yaml:7:39: phases[0].periodic.jitter: must be smaller than the interval"}));
 }
 
+TEST(ScenarioSchema, AcceptsTheBootPeriodicAndQuirkSwitchOptions) {
+  std::string text = kMinimal;
+  text.replace(text.find("  - sleep: {duration: 1s}\n"), 26,
+               "  - boot_storm: {window: 1s, share: 0.5}\n"
+               "  - boot_storm: {window: 2s, event: boot, share: 0.25, fleet: gw}\n"
+               "  - periodic: {interval: 10s, jitter: 2s, share: 0.5, duration: 20s}\n"
+               "  - periodic: {interval: 5s, duration: 20s}\n"
+               "  - faults: {action: enable_quirk, quirk: reply_delay_ms=100, share: 0.2}\n"
+               "  - faults: {action: disable_quirk, quirk: reply_delay_ms=100}\n");
+  EXPECT_EQ(errorsOf(text), std::vector<std::string>{});
+}
+
+TEST(ScenarioSchema, ReportsBadBootPeriodicAndQuirkSwitchOptions) {
+  std::string text = kMinimal;
+  text.replace(text.find("  - sleep: {duration: 1s}\n"), 26,
+               "  - boot_storm: {window: 1s, event: reboot, share: 0}\n"
+               "  - periodic: {interval: 10s, share: 1.5, duration: 20s}\n"
+               "  - faults: {action: enable_quirk}\n"
+               "  - faults: {action: disable_quirk, quirk: slow}\n"
+               "  - faults: {action: restart_acs, quirk: reply_delay_ms=1}\n");
+  EXPECT_EQ(errorsOf(text),
+            (std::vector<std::string>{
+                "s.yaml:7:52: phases[0].boot_storm.share: 0 is out of range (0, 1]",
+                "s.yaml:7:37: phases[0].boot_storm.event: unknown value 'reboot' (expected one of: bootstrap, boot)",
+                "s.yaml:8:38: phases[1].periodic.share: 1.5 is out of range (0, 1]",
+                "s.yaml:9:13: phases[2].faults: missing required key 'quirk'",
+                "s.yaml:10:44: phases[3].faults.quirk: expected name=value (a cpe-sim --quirk), got 'slow'",
+                "s.yaml:11:42: phases[4].faults.quirk: only allowed with enable_quirk or disable_quirk"}));
+}
+
 TEST(ScenarioSchema, ReportsUnknownPhaseKindsAndKeysOfAnotherKind) {
   std::string text = kMinimal;
   text.replace(text.find("sleep: {duration: 1s}"), 21, "nap: {duration: 1s}");

@@ -98,7 +98,16 @@ struct RunFleet {
   const FleetSpec* spec = nullptr;
   std::unique_ptr<cpesim::Fleet> fleet;
   std::vector<std::string> serials;  // by device index 0..count-1
-  std::vector<bool> quirked;         // by device index
+  std::vector<bool> quirked;         // by device index; also once a runtime quirk was on
+  std::vector<bool> powered;         // by device index: a boot_storm powered it on
+  std::vector<bool> provisioned;     // by device index: the ACS knows its CR credentials
+  // Quirks switched on by `faults: enable_quirk` and not off again, in the order switched on,
+  // by device index (empty until the first switch).
+  std::vector<std::vector<std::string>> runtime_quirks;
+  std::string root_name;             // the profile's root object: "Device" or "InternetGatewayDevice"
+  // PeriodicInformInterval (s) the runner gave every device of the fleet; 0: none or not the
+  // same on every device.
+  std::uint64_t periodic_interval = 0;
   bool started = false;
 };
 
@@ -156,6 +165,20 @@ std::vector<IndexRange> placeQuirks(const FleetSpec& spec, std::uint64_t seed) {
 
 // Cumulative percentiles of a cpesim histogram in ms, into the report's histogram: every
 // sample is recorded at its bucket's upper bound (cpesim buckets are ~10% wide).
+// An xsd:dateTime in UTC with milliseconds: "2026-11-28T00:05:03.123Z".
+std::string isoMilliseconds(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
+  const std::string whole = isoNow(static_cast<std::time_t>(ms / 1000));  // "...:SSZ"
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(ms % 1000));
+  return whole.substr(0, whole.size() - 1) + fraction;
+}
+
+// A periodic phase's interval as the whole seconds PeriodicInformInterval holds (at least 1).
+std::uint64_t periodicSeconds(double interval_s) {
+  return static_cast<std::uint64_t>(std::max(1.0, std::round(interval_s)));
+}
+
 LatencyHistogram toReportHistogram(const cpesim::LatencyHistogram::Snapshot& snapshot) {
   LatencyHistogram out;
   for (std::size_t b = 0; b < snapshot.counts.size(); ++b) {
@@ -195,12 +218,14 @@ class Runner {
 
   // Phases: each returns its outcome; "done" is success, anything else fails the run.
   std::string runPhase(std::size_t index, const Phase& phase);
-  std::string bootStorm(const Phase& phase);
+  std::string bootStorm(std::size_t index, const Phase& phase);
   std::string sleepPhase(double duration_s);
   std::string waitUntil(const Phase& phase);
   std::string tasks(std::size_t index, const Phase& phase);
   std::string connectionRequests(std::size_t index, const Phase& phase);
-  std::string faults(const Phase& phase);
+  std::string faults(std::size_t index, const Phase& phase);
+  std::string periodic(std::size_t index, const Phase& phase);
+  std::string switchQuirk(std::size_t index, const Phase& phase);
   std::string provisionConnectionRequests(const Phase& phase);
   std::string firmwareRollout(std::size_t index, const Phase& phase);
 
@@ -210,7 +235,9 @@ class Runner {
   // The serial numbers the ACS lists for the phase's filter (GET /api/devices?...).
   std::string filteredSerials(const Phase& phase, std::set<std::string>& serials);
   std::string refreshDeviceIds();
-  std::size_t countBooted(RunFleet& fleet);
+  // Devices of `fleet` among `among` (by index) that are powered on, not rebooting, and
+  // delivered their BOOTSTRAP / BOOT.
+  std::size_t countBooted(RunFleet& fleet, const std::vector<bool>& among);
   // Waits until `done` holds, polling every `poll`; false on timeout or interruption.
   bool waitFor(double timeout_s, std::chrono::milliseconds poll, const std::function<bool()>& done);
   void pace(Clock::time_point start, std::size_t done, double rate) const;
@@ -251,7 +278,6 @@ class Runner {
   std::vector<CreatedTask> created_;
   std::vector<PhaseResult> phase_results_;
   std::vector<std::pair<std::string, std::string>> phase_failures_;  // (phases[i].kind, outcome)
-  std::set<std::size_t> provisioned_;        // fleets whose CR credentials the ACS knows
   std::vector<std::unique_ptr<FirmwareServer>> firmware_servers_;  // one per firmware_rollout
 
   // Shared with the sampling thread.
@@ -270,6 +296,8 @@ class Runner {
     Samples accumulated;  // counters of earlier processes of this node
     bool have_baseline = false;
     std::optional<double> last_sessions;
+    // Highest acs_process_peak_resident_memory_bytes scraped (any process of this node).
+    std::optional<double> peak_rss_bytes;
   };
   std::vector<NodeCounters> node_counters_;
   bool acs_scraped_ = false;
@@ -321,7 +349,13 @@ std::string Runner::setUp() {
         ")");
   } else {
     cwmp_url_ = scenario_.acs.url;
+    // The ACS's base URL: the REST paths (/api/...) and /metrics are below it. A URL given
+    // as the API's own base (".../api", as conformance --trigger-api takes it) means the same.
     api_url_ = scenario_.acs.api_url;
+    while (!api_url_.empty() && api_url_.back() == '/') api_url_.pop_back();
+    if (api_url_.size() > 4 && api_url_.compare(api_url_.size() - 4, 4, "/api") == 0) {
+      api_url_.resize(api_url_.size() - 4);
+    }
     api_key_ = scenario_.acs.api_key;
   }
   if (node_urls_.empty() && !api_url_.empty()) node_urls_.push_back(api_url_);
@@ -342,12 +376,17 @@ std::string Runner::setUp() {
   }
 
   // 2. The fleets (created now, powered on by their boot_storm).
+  // A fleet's first periodic phase, when it covers the whole fleet, sets the interval in the
+  // devices' data model before they power on, so the informs follow the boot times from the
+  // start. Every other change (another interval, a share, jitter) is made on the running
+  // devices when its phase starts (periodic()).
   std::set<std::string> periodic_fleets;
-  std::map<std::string, double> periodic_interval;
+  std::map<std::string, std::uint64_t> periodic_interval;
   for (const Phase& p : scenario_.phases) {
     if (p.kind != PhaseKind::kPeriodic) continue;
     for (const FleetSpec& f : scenario_.fleets) {
-      if (p.fleet.empty() || p.fleet == f.name) periodic_interval[f.name] = p.interval_s;
+      if (!(p.fleet.empty() || p.fleet == f.name) || !periodic_fleets.insert(f.name).second) continue;
+      if (p.share >= 1.0) periodic_interval[f.name] = periodicSeconds(p.interval_s);
     }
   }
   for (std::size_t i = 0; i < scenario_.fleets.size(); ++i) {
@@ -363,24 +402,19 @@ std::string Runner::setUp() {
     config.summary_interval = std::chrono::milliseconds(0);
     config.threads = spec.count > 4000 ? 2 : 1;
     config.max_sessions = static_cast<std::uint32_t>(spec.max_in_flight);
-    for (const Phase& p : scenario_.phases) {
-      if (p.kind == PhaseKind::kBootStorm && (p.fleet.empty() || p.fleet == spec.name)) {
-        config.jitter = std::chrono::milliseconds(static_cast<std::int64_t>(p.duration_s * 1000.0));
-        break;
-      }
-    }
+    config.power_on_at_start = false;  // each boot_storm powers its devices on (bootStorm())
     std::vector<std::string> set_values;
-    std::string root_name;
-    if (periodic_interval.count(spec.name) > 0 || node_urls_.size() > 1) {
-      auto profile_spec = cpesim::readProfileSpec(profile);
-      if (!profile_spec) return "fleet '" + spec.name + "': " + profile_spec.error().message;
-      root_name = profile_spec->root.name;
-    }
+    auto profile_spec = cpesim::readProfileSpec(profile);
+    if (!profile_spec) return "fleet '" + spec.name + "': " + profile_spec.error().message;
+    const std::string root_name = profile_spec->root.name;
+    run.root_name = root_name;
     if (auto it = periodic_interval.find(spec.name); it != periodic_interval.end()) {
-      const auto interval = static_cast<std::uint64_t>(std::max(1.0, std::round(it->second)));
-      set_values.push_back(root_name + ".ManagementServer.PeriodicInformInterval=" + std::to_string(interval));
+      set_values.push_back(root_name + ".ManagementServer.PeriodicInformInterval=" + std::to_string(it->second));
+      run.periodic_interval = it->second;
     }
     run.quirked.assign(static_cast<std::size_t>(spec.count), false);
+    run.powered.assign(static_cast<std::size_t>(spec.count), false);
+    run.provisioned.assign(static_cast<std::size_t>(spec.count), false);
     // With several ACS nodes each range is cut into one part per node, whose devices have
     // that node's CWMP URL as their ManagementServer.URL.
     const auto nodes = static_cast<std::uint32_t>(std::max<std::size_t>(1, acs_ ? node_urls_.size() : 1));
@@ -472,8 +506,13 @@ std::vector<std::pair<std::size_t, std::uint32_t>> Runner::selectDevices(std::si
   std::vector<std::pair<std::size_t, std::uint32_t>> out;
   for (std::size_t f : selectedFleets(phase)) {
     const auto n = static_cast<std::uint32_t>(fleets_[f].serials.size());
+    // Phases that reach devices through the ACS only pick devices a boot_storm powered on;
+    // quirk switches and periodic settings also apply to devices still off.
+    const bool needs_on = phase.kind == PhaseKind::kTasks || phase.kind == PhaseKind::kConnectionRequests ||
+                          phase.kind == PhaseKind::kFirmwareRollout;
     std::vector<std::uint32_t> indexes;
     for (std::uint32_t i = 0; i < n; ++i) {
+      if (needs_on && !fleets_[f].powered[i]) continue;
       if (allowed == nullptr || allowed->count(fleets_[f].serials[i]) > 0) indexes.push_back(i);
     }
     if (indexes.empty()) continue;
@@ -529,43 +568,74 @@ std::string Runner::refreshDeviceIds() {
   return {};
 }
 
-std::size_t Runner::countBooted(RunFleet& fleet) {
+std::size_t Runner::countBooted(RunFleet& fleet, const std::vector<bool>& among) {
   std::size_t booted = 0;
   const auto now = std::chrono::system_clock::now();
-  // A device counts once it is powered on, not rebooting, and has delivered its BOOTSTRAP /
-  // BOOT to the ACS (no such event left for the next Inform). Devices still waiting for
-  // their power-on time are "off": their model is pristine but they never contacted the ACS,
-  // so they are told apart by the fleet's online gauge below.
-  fleet.fleet->visitDevices([&](cpesim::Device& device, const cpesim::Profile& profile) {
-    if (device.rebooting()) return;
+  // A device counts once its power-on time came, it is not rebooting, and it delivered its
+  // BOOTSTRAP / BOOT to the ACS (no such event left for the next Inform).
+  fleet.fleet->visitDevices([&](cpesim::Device& device, const cpesim::Profile& profile, bool powered) {
+    if (device.index() >= among.size() || !among[device.index()] || !powered || device.rebooting()) return;
     const auto content = device.informContent(profile, now);
     for (const auto& e : content.events) {
       if (e.event_code == "0 BOOTSTRAP" || e.event_code == "1 BOOT") return;
     }
     ++booted;
   });
-  const auto online = static_cast<std::size_t>(std::max<std::int64_t>(0, fleet.fleet->metrics().devices_online.load()));
-  return std::min(booted, online);
+  return booted;
 }
 
-std::string Runner::bootStorm(const Phase& phase) {
-  const auto selected = selectedFleets(phase);
-  std::size_t total = 0;
-  for (std::size_t f : selected) {
-    fleets_[f].fleet->start();
-    fleets_[f].started = true;
-    total += fleets_[f].serials.size();
+// `event: bootstrap` powers on the phase's share of the devices not powered on yet;
+// `event: boot` power-cycles the share of those powered on (they come back with 1 BOOT, no
+// BOOTSTRAP). Each device's power-on time is drawn within `window`; the phase is done when
+// every one of them delivered its BOOTSTRAP / BOOT.
+std::string Runner::bootStorm(std::size_t index, const Phase& phase) {
+  const bool cycle = phase.event == BootEvent::kBoot;
+  std::set<std::string> candidates;
+  for (std::size_t f : selectedFleets(phase)) {
+    for (std::size_t i = 0; i < fleets_[f].serials.size(); ++i) {
+      if (fleets_[f].powered[i] == cycle) candidates.insert(fleets_[f].serials[i]);
+    }
+  }
+  const auto devices = selectDevices(index, phase, &candidates);
+  if (devices.empty()) {
+    return std::string("failed: no device left to ") + (cycle ? "power-cycle (none is on)" : "power on (all are on)");
+  }
+  std::map<std::size_t, std::vector<std::string>> serials;
+  std::map<std::size_t, std::vector<bool>> want;
+  for (const auto& [f, i] : devices) {
+    serials[f].push_back(fleets_[f].serials[i]);
+    auto& w = want[f];
+    if (w.empty()) w.assign(fleets_[f].serials.size(), false);
+    w[i] = true;
+  }
+  const auto window = std::chrono::milliseconds(static_cast<std::int64_t>(phase.duration_s * 1000.0));
+  for (const auto& [f, list] : serials) {
+    RunFleet& fleet = fleets_[f];
+    if (!fleet.started) {
+      fleet.fleet->start();
+      fleet.started = true;
+    }
+    if (auto error = fleet.fleet->powerOn(list, window); !error.empty()) {
+      return "failed: fleet '" + fleet.spec->name + "': " + error;
+    }
+    for (std::size_t i = 0; i < fleet.powered.size(); ++i) {
+      if (want[f][i]) fleet.powered[i] = true;
+    }
+  }
+  if (phase.share < 1.0 || cycle) {
+    say(std::string(cycle ? "power-cycling " : "powering on ") + std::to_string(devices.size()) + " devices within " +
+        seconds(phase.duration_s));
   }
   const double timeout = phase.timeout_s > 0.0 ? phase.timeout_s : phase.duration_s + 120.0;
   std::size_t booted = 0;
   const bool ok = waitFor(timeout, std::chrono::milliseconds(250), [&] {
     booted = 0;
-    for (std::size_t f : selected) booted += countBooted(fleets_[f]);
-    return booted == total;
+    for (const auto& [f, w] : want) booted += countBooted(fleets_[f], w);
+    return booted == devices.size();
   });
   if (ok) return "done";
   return (interrupted() ? std::string("interrupted") : "timed out after " + seconds(timeout)) + ": " +
-         std::to_string(booted) + " of " + std::to_string(total) + " devices booted";
+         std::to_string(booted) + " of " + std::to_string(devices.size()) + " devices booted";
 }
 
 std::string Runner::sleepPhase(double duration_s) {
@@ -607,12 +677,13 @@ std::string Runner::waitUntil(const Phase& phase) {
       break;
     case WaitCondition::kAllDevicesOnline:
       done = [&] {
+        // Of the devices a boot_storm powered on (the others are off on purpose).
         std::int64_t online = 0, total = 0;
         for (RunFleet& f : fleets_) {
           online += f.fleet->metrics().devices_online.load();
-          total += f.fleet->metrics().devices.load();
+          total += static_cast<std::int64_t>(std::count(f.powered.begin(), f.powered.end(), true));
         }
-        state = std::to_string(online) + " of " + std::to_string(total) + " devices online";
+        state = std::to_string(online) + " of " + std::to_string(total) + " powered devices online";
         return online == total;
       };
       break;
@@ -620,10 +691,10 @@ std::string Runner::waitUntil(const Phase& phase) {
       done = [&] {
         std::size_t booted = 0, total = 0;
         for (RunFleet& f : fleets_) {
-          booted += countBooted(f);
-          total += f.serials.size();
+          booted += countBooted(f, f.powered);
+          total += static_cast<std::size_t>(std::count(f.powered.begin(), f.powered.end(), true));
         }
-        state = std::to_string(booted) + " of " + std::to_string(total) + " devices booted";
+        state = std::to_string(booted) + " of " + std::to_string(total) + " powered devices booted";
         return booted == total;
       };
       break;
@@ -749,6 +820,9 @@ void Runner::recordScrape(std::size_t node, const Samples& samples, double dt, s
   }
   c.last = samples;
   acs_scraped_ = true;
+  if (auto it = samples.find("acs_process_peak_resident_memory_bytes"); it != samples.end()) {
+    c.peak_rss_bytes = std::max(c.peak_rss_bytes.value_or(0.0), it->second);
+  }
   if (sessions && c.last_sessions && dt > 0.0) {
     sessions_per_s = sessions_per_s.value_or(0.0) + std::max(0.0, *sessions - *c.last_sessions) / dt;
   }
@@ -761,7 +835,106 @@ RestClient& Runner::rest() {
   return n == 0 ? *rest_ : *extra_rests_[n - 1];
 }
 
-std::string Runner::faults(const Phase& phase) {
+// enable_quirk / disable_quirk: the phase's share of each selected fleet gets the quirk added
+// to (or removed from) the quirks switched on at runtime, which apply on top of the device's
+// own (its fleet's `quirks`), in the order switched on. Sessions running at that moment end
+// with the quirks they started with. A device that ever had a runtime quirk counts as quirked
+// for the rest of the run (its failed tasks are expected).
+std::string Runner::switchQuirk(std::size_t index, const Phase& phase) {
+  const bool on = phase.action == FaultAction::kEnableQuirk;
+  // By fleet, then by the device's resulting list: one Fleet call per distinct list.
+  std::map<std::size_t, std::map<std::vector<std::string>, std::vector<std::string>>> changes;
+  std::size_t changed = 0;
+  for (const auto& [f, i] : selectDevices(index, phase, nullptr)) {
+    RunFleet& fleet = fleets_[f];
+    if (fleet.runtime_quirks.empty()) fleet.runtime_quirks.resize(fleet.serials.size());
+    std::vector<std::string>& list = fleet.runtime_quirks[i];
+    const auto it = std::find(list.begin(), list.end(), phase.quirk);
+    if (on == (it != list.end())) continue;  // already on / not on: nothing to do
+    if (on) {
+      list.push_back(phase.quirk);
+      fleet.quirked[i] = true;
+    } else {
+      list.erase(it);
+    }
+    changes[f][list].push_back(fleet.serials[i]);
+    ++changed;
+  }
+  for (const auto& [f, by_list] : changes) {
+    for (const auto& [list, serials] : by_list) {
+      if (auto error = fleets_[f].fleet->setWireQuirks(serials, list); !error.empty()) {
+        return "failed: fleet '" + fleets_[f].spec->name + "': " + error;
+      }
+    }
+  }
+  say("quirk " + phase.quirk + (on ? " switched on for " : " switched off for ") + std::to_string(changed) +
+      " devices");
+  return "done";
+}
+
+// A periodic phase sets PeriodicInformEnable and PeriodicInformInterval on its devices (the
+// phase's share of each selected fleet) the way the device's own configuration would
+// (cpesim::Fleet::changeValues): the new interval takes effect at once, as on a real CPE.
+// Nothing is changed when the whole fleet already has that interval and there is no jitter.
+// With jitter each device is changed at a seeded random offset within [0, jitter) after the
+// phase starts, with PeriodicInformTime set to that moment, so its periodic informs fall at
+// that offset plus multiples of the interval. The rest of `duration` is the measured window.
+std::string Runner::periodic(std::size_t index, const Phase& phase) {
+  const auto start = Clock::now();
+  const std::uint64_t interval = periodicSeconds(phase.interval_s);
+  const bool whole = phase.share >= 1.0 && phase.jitter_s <= 0.0;
+  struct Change {
+    double offset_s = 0.0;
+    std::size_t fleet = 0;
+    std::uint32_t device = 0;
+  };
+  std::vector<Change> changes;
+  std::mt19937_64 rng(seed_ * 2654435761ULL + index * 40503ULL + 17);
+  std::uniform_real_distribution<double> offset(0.0, std::max(phase.jitter_s, 0.0));
+  for (const auto& [f, i] : selectDevices(index, phase, nullptr)) {
+    if (whole && fleets_[f].periodic_interval == interval) continue;
+    changes.push_back({phase.jitter_s > 0.0 ? offset(rng) : 0.0, f, i});
+  }
+  std::stable_sort(changes.begin(), changes.end(),
+                   [](const Change& a, const Change& b) { return a.offset_s < b.offset_s; });
+  std::size_t next = 0;
+  while (next < changes.size()) {
+    if (interrupted()) return "interrupted";
+    const double elapsed_s = std::chrono::duration<double>(Clock::now() - start).count();
+    if (changes[next].offset_s > elapsed_s) {
+      std::this_thread::sleep_for(std::chrono::duration<double>(std::min(0.05, changes[next].offset_s - elapsed_s)));
+      continue;
+    }
+    // Everything due by now, in one call per fleet.
+    const std::string informs_from = isoMilliseconds(std::chrono::system_clock::now());
+    std::map<std::size_t, std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>> batch;
+    for (; next < changes.size() && changes[next].offset_s <= elapsed_s; ++next) {
+      const RunFleet& fleet = fleets_[changes[next].fleet];
+      const std::string ms = fleet.root_name + ".ManagementServer.";
+      std::vector<std::pair<std::string, std::string>> values = {
+          {ms + "PeriodicInformEnable", "true"}, {ms + "PeriodicInformInterval", std::to_string(interval)}};
+      if (phase.jitter_s > 0.0) values.emplace_back(ms + "PeriodicInformTime", informs_from);
+      batch[changes[next].fleet].emplace_back(fleet.serials[changes[next].device], std::move(values));
+    }
+    for (const auto& [f, devices] : batch) {
+      if (auto error = fleets_[f].fleet->changeValues(devices); !error.empty()) {
+        return "failed: fleet '" + fleets_[f].spec->name + "': " + error;
+      }
+    }
+  }
+  for (std::size_t f : selectedFleets(phase)) fleets_[f].periodic_interval = phase.share >= 1.0 ? interval : 0;
+  if (!changes.empty()) {
+    say("PeriodicInformInterval " + std::to_string(interval) + " s on " + std::to_string(changes.size()) +
+        " devices" + (phase.jitter_s > 0.0 ? ", spread over " + seconds(phase.jitter_s) : std::string()));
+  }
+  const double left = phase.duration_s - std::chrono::duration<double>(Clock::now() - start).count();
+  return left > 0.0 ? sleepPhase(left) : (interrupted() ? "interrupted" : "done");
+}
+
+std::string Runner::faults(std::size_t index, const Phase& phase) {
+  if (phase.action == FaultAction::kEnableQuirk || phase.action == FaultAction::kDisableQuirk) {
+    return switchQuirk(index, phase);
+  }
   const auto down = Clock::now();
   std::string how;
   if (phase.action == FaultAction::kRestartAcs) {
@@ -786,11 +959,20 @@ std::string Runner::faults(const Phase& phase) {
 // simulator side (as if the device had been asked to connect). These tasks are not the
 // scenario's: they are listed as the "provision" step of the report, not measured.
 std::string Runner::provisionConnectionRequests(const Phase& phase) {
+  // Every device powered on and not provisioned yet (a fleet booted in parts is provisioned
+  // part by part).
   std::vector<std::size_t> todo;
+  std::vector<std::pair<std::size_t, std::uint32_t>> devices;
   for (std::size_t f : selectedFleets(phase)) {
-    if (provisioned_.count(f) == 0) todo.push_back(f);
+    const RunFleet& fleet = fleets_[f];
+    for (std::uint32_t i = 0; i < fleet.serials.size(); ++i) {
+      if (fleet.powered[i] && !fleet.provisioned[i]) devices.emplace_back(f, i);
+    }
   }
-  if (todo.empty()) return "done";
+  for (const auto& [f, i] : devices) {
+    if (todo.empty() || todo.back() != f) todo.push_back(f);
+  }
+  if (devices.empty()) return "done";
   if (auto error = refreshDeviceIds(); !error.empty()) return "failed: " + error;
   const auto started = Clock::now();
   std::set<std::int64_t> tasks;
@@ -809,6 +991,7 @@ std::string Runner::provisionConnectionRequests(const Phase& phase) {
       credentials[d.index()] = {p.rootName(), ms.connection_request_username, ms.connection_request_password};
     });
     for (std::uint32_t i = 0; i < fleet.serials.size(); ++i) {
+      if (!fleet.powered[i] || fleet.provisioned[i]) continue;
       auto id = device_ids_.find(fleet.serials[i]);
       if (id == device_ids_.end()) {
         if (failed++ == 0) first_error = "device " + fleet.serials[i] + " is not known to the ACS";
@@ -863,7 +1046,7 @@ std::string Runner::provisionConnectionRequests(const Phase& phase) {
     return completed == tasks.size();
   });
   if (!ok) return (interrupted() ? std::string("interrupted") : std::string("timed out after 120 s")) + ": " + state;
-  for (std::size_t f : todo) provisioned_.insert(f);
+  for (const auto& [f, i] : devices) fleets_[f].provisioned[i] = true;
   say("connection-request credentials provisioned on " + std::to_string(tasks.size()) + " devices in " +
       seconds(std::chrono::duration<double>(Clock::now() - started).count()));
   return "done";
@@ -994,16 +1177,13 @@ std::string Runner::firmwareRollout(std::size_t index, const Phase& phase) {
 
 std::string Runner::runPhase(std::size_t index, const Phase& phase) {
   switch (phase.kind) {
-    case PhaseKind::kBootStorm: return bootStorm(phase);
+    case PhaseKind::kBootStorm: return bootStorm(index, phase);
     case PhaseKind::kSleep: return sleepPhase(phase.duration_s);
-    // The interval was set in the devices' data model before they powered on
-    // (checkRunnable() requires the whole fleet and one interval), so the informs already
-    // run: the phase is the measured window.
-    case PhaseKind::kPeriodic: return sleepPhase(phase.duration_s);
+    case PhaseKind::kPeriodic: return periodic(index, phase);
     case PhaseKind::kWaitUntil: return waitUntil(phase);
     case PhaseKind::kTasks: return tasks(index, phase);
     case PhaseKind::kConnectionRequests: return connectionRequests(index, phase);
-    case PhaseKind::kFaults: return faults(phase);
+    case PhaseKind::kFaults: return faults(index, phase);
     case PhaseKind::kFirmwareRollout: return firmwareRollout(index, phase);
   }
   return "failed: unknown phase kind";
@@ -1254,7 +1434,10 @@ void Runner::finish(RunResult& result) {
                                     [](const FleetSpec& f) { return !f.quirks.empty(); }) ||
                         std::any_of(scenario_.phases.begin(), scenario_.phases.end(),
                                     [](const Phase& p) {
+                                      // A power cycle (boot_storm event boot) cuts the sessions
+                                      // running at that moment on purpose.
                                       return p.kind == PhaseKind::kFaults ||
+                                             (p.kind == PhaseKind::kBootStorm && p.event == BootEvent::kBoot) ||
                                              (p.kind == PhaseKind::kFirmwareRollout && p.fail_share > 0.0);
                                     });
 
@@ -1281,6 +1464,8 @@ void Runner::finish(RunResult& result) {
   // Simulator side.
   cpesim::LatencyHistogram::Snapshot sessions;
   sessions.counts.assign(cpesim::LatencyHistogram::kBuckets, 0);
+  cpesim::LatencyHistogram::Snapshot replies;
+  replies.counts.assign(cpesim::LatencyHistogram::kBuckets, 0);
   std::uint64_t succeeded = 0, failed = 0, transport = 0, drops = 0, device_faults = 0;
   for (RunFleet& f : fleets_) {
     f.fleet->stop();  // drains sessions in flight: their times count too
@@ -1288,6 +1473,9 @@ void Runner::finish(RunResult& result) {
     const auto s = fm.session_seconds.snapshot();
     for (std::size_t b = 0; b < s.counts.size() && b < sessions.counts.size(); ++b) sessions.counts[b] += s.counts[b];
     sessions.total += s.total;
+    const auto r = fm.reply_seconds.snapshot();
+    for (std::size_t b = 0; b < r.counts.size() && b < replies.counts.size(); ++b) replies.counts[b] += r.counts[b];
+    replies.total += r.total;
     succeeded += fm.sessions_succeeded.load();
     failed += fm.sessions_failed.load();
     transport += fm.transport_errors.load();
@@ -1296,6 +1484,14 @@ void Runner::finish(RunResult& result) {
     report.devices += fm.devices.load();
   }
   report.session_time = toReportHistogram(sessions);
+  report.reply_time = toReportHistogram(replies);
+  if (report.reply_time.count() > 0) {
+    // The reply-time target is what the CPEs experienced; the ACS's own view
+    // (acs_cwmp_reply_seconds) is reported beside it.
+    m.reply_time.p50_ms = report.reply_time.percentileMs(0.50);
+    m.reply_time.p95_ms = report.reply_time.percentileMs(0.95);
+    m.reply_time.p99_ms = report.reply_time.percentileMs(0.99);
+  }
   report.sessions = succeeded;
   report.sim_errors = failed + transport;
   {
@@ -1332,9 +1528,6 @@ void Runner::finish(RunResult& result) {
       return *s * 1000.0;
     };
     report.acs_side.reply_time = {quantile(0.50), quantile(0.95), quantile(0.99)};
-    // The simulator cannot time single exchanges yet, so the per-exchange reply-time target
-    // is measured by the ACS (read to written): see scenarios/README.md.
-    m.reply_time = report.acs_side.reply_time;
   }
   if (acs_) {
     report.acs_side.rss_mib = acs_->peakRssMib();
@@ -1344,6 +1537,25 @@ void Runner::finish(RunResult& result) {
       }
     }
     m.acs_rss_mib = report.acs_side.rss_mib;
+  } else {
+    // acs: url: the ACS's own peak resident memory from its /metrics (our ACS exports it;
+    // another ACS may not, and then the figure stays unmeasured).
+    std::optional<double> peak;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      for (const auto& c : node_counters_) {
+        if (c.peak_rss_bytes) peak = std::max(peak.value_or(0.0), *c.peak_rss_bytes);
+      }
+    }
+    for (const Samples& scrape : final_scrapes) {
+      if (auto it = scrape.find("acs_process_peak_resident_memory_bytes"); it != scrape.end()) {
+        peak = std::max(peak.value_or(0.0), it->second);
+      }
+    }
+    if (peak) {
+      report.acs_side.rss_mib = *peak / (1024.0 * 1024.0);
+      m.acs_rss_mib = report.acs_side.rss_mib;
+    }
   }
 
   // Unexpected faults: anything failing when nothing was injected; with injection (quirks,
@@ -1498,7 +1710,8 @@ std::vector<Diagnostic> checkRunnable(const Scenario& scenario, const std::strin
   }
 
   std::set<std::string> booted;
-  std::map<std::string, double> periodic;
+  std::map<std::string, std::set<std::string>> switched_on;  // fleet -> quirks enable_quirk set
+  std::set<std::string> fully_on;  // fleets a bootstrap boot_storm of share 1 powered on entirely
   auto fleetsOf = [&](const Phase& p) {
     std::vector<std::string> names;
     for (const FleetSpec& f : scenario.fleets) {
@@ -1518,24 +1731,26 @@ std::vector<Diagnostic> checkRunnable(const Scenario& scenario, const std::strin
     const std::string where = phaseWhere(i, p);
     switch (p.kind) {
       case PhaseKind::kBootStorm:
-        if (p.event == BootEvent::kBoot) {
-          at(p, where + ".event: 'boot' is not supported by scenario-run yet (the simulated devices start fresh and send BOOTSTRAP)");
-        }
-        if (p.share < 1.0) at(p, where + ".share: a boot_storm of part of a fleet is not supported by scenario-run yet (use a smaller fleet)");
         for (const std::string& name : fleetsOf(p)) {
-          if (!booted.insert(name).second) at(p, where + ": fleet '" + name + "' was already started by an earlier boot_storm");
+          if (p.event == BootEvent::kBoot) {
+            // Power-cycles devices that bootstrapped in an earlier boot_storm.
+            if (booted.count(name) == 0) {
+              at(p, where + ".event: 'boot' power-cycles devices that already bootstrapped, and fleet '" + name +
+                        "' has not been started by an earlier boot_storm");
+            }
+          } else if (fully_on.count(name) > 0) {
+            at(p, where + ": every device of fleet '" + name +
+                      "' was already powered on by an earlier boot_storm (use event: boot to power-cycle them)");
+          } else {
+            booted.insert(name);
+            if (p.share >= 1.0) fully_on.insert(name);
+          }
         }
         break;
       case PhaseKind::kPeriodic:
-        if (p.jitter_s > 0.0) {
-          at(p, where + ".jitter: not supported by scenario-run yet (the periodic informs are spread by the boot_storm window)");
-        }
-        if (p.share < 1.0) at(p, where + ".share: periodic informs of part of a fleet are not supported by scenario-run yet");
-        for (const std::string& name : fleetsOf(p)) {
-          auto [it, inserted] = periodic.emplace(name, p.interval_s);
-          if (!inserted && it->second != p.interval_s) {
-            at(p, where + ".interval: fleet '" + name + "' already has another periodic interval; one interval per fleet is supported");
-          }
+        if (p.jitter_s > p.duration_s) {
+          at(p, where + ".jitter: " + seconds(p.jitter_s) + " is longer than the phase's duration " +
+                    seconds(p.duration_s) + " (the devices' informs are spread within the phase)");
         }
         needBooted(i, p);
         break;
@@ -1553,8 +1768,19 @@ std::vector<Diagnostic> checkRunnable(const Scenario& scenario, const std::strin
         break;
       }
       case PhaseKind::kFaults:
-        if (p.action == FaultAction::kEnableQuirk || p.action == FaultAction::kDisableQuirk) {
-          at(p, where + ".action: switching quirks during a run is not supported by scenario-run yet (give the quirk to the fleet instead)");
+        if (p.action == FaultAction::kEnableQuirk) {
+          if (auto error = cpesim::Fleet::checkRuntimeQuirk(p.quirk)) {
+            at(p, where + ".quirk: " + *error);
+          } else {
+            for (const std::string& name : fleetsOf(p)) switched_on[name].insert(p.quirk);
+          }
+        } else if (p.action == FaultAction::kDisableQuirk) {
+          for (const std::string& name : fleetsOf(p)) {
+            if (switched_on[name].count(p.quirk) == 0) {
+              at(p, where + ".quirk: '" + p.quirk + "' was not switched on for fleet '" + name +
+                        "' by an earlier enable_quirk (a fleet's own quirks stay on for the whole run)");
+            }
+          }
         } else if (scenario.acs.mode != AcsMode::kEmbedded) {
           at(p, where + ".action: restart_acs and kill_acs need the embedded ACS");
         }

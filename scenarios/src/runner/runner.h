@@ -50,9 +50,12 @@ struct RunResult {
   std::string error;                 // why the run could not be carried out
 };
 
-// What this runner cannot do with a valid scenario, as diagnostics at the phase's position
-// (nothing starts when any is returned): phase kinds and options it does not implement,
-// phases on a fleet that no earlier boot_storm started, unknown profiles.
+// What this runner cannot carry out in a valid scenario, as diagnostics at the phase's
+// position (nothing starts when any is returned): phases on a fleet that no earlier
+// boot_storm started, `event: boot` before any bootstrap, a bootstrap with nothing left to
+// power on, a runtime switch of a model quirk or of a bad one, disable_quirk of a quirk never
+// switched on, periodic jitter longer than the phase, unknown profiles, missing firmware
+// files, quirk shares above 1, restart_acs/kill_acs without the embedded ACS.
 std::vector<Diagnostic> checkRunnable(const Scenario& scenario, const std::string& file,
                                       const std::string& profile_dir);
 
