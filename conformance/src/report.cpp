@@ -4,6 +4,8 @@
 #include <map>
 #include <sstream>
 
+#include "cwmp/json.h"
+
 namespace conformance {
 namespace {
 
@@ -68,38 +70,9 @@ std::string xmlEscape(std::string_view raw) {
 }
 
 std::string jsonString(std::string_view raw) {
-  std::string valid = validUtf8(raw);
-  std::string_view text = valid;
-  std::string out = "\"";
-  for (char ch : text) {
-    auto byte = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(byte));
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  cwmp::appendJsonString(out, raw);
+  return out;
 }
 
 // Keeps Markdown table cells on one line.

