@@ -235,6 +235,10 @@ class Runner {
   // The serial numbers the ACS lists for the phase's filter (GET /api/devices?...).
   std::string filteredSerials(const Phase& phase, std::set<std::string>& serials);
   std::string refreshDeviceIds();
+  // Pages through a REST listing (`path` with its query, e.g. "/api/tasks?status=sent"), 1,000
+  // items per request, calling `each` for every object in "items". "" or what went wrong.
+  std::string forEachListed(const std::string& path,
+                            const std::function<void(const Poco::JSON::Object::Ptr&)>& each);
   // Devices of `fleet` among `among` (by index) that are powered on, not rebooting, and
   // delivered their BOOTSTRAP / BOOT.
   std::size_t countBooted(RunFleet& fleet, const std::vector<bool>& among);
@@ -533,37 +537,33 @@ std::vector<std::pair<std::size_t, std::uint32_t>> Runner::selectDevices(std::si
 std::string Runner::filteredSerials(const Phase& phase, std::set<std::string>& serials) {
   std::string query;
   for (const auto& [key, value] : phase.filter) {
-    query += key + "=" + encodePathSegment(value) + "&";
+    query += (query.empty() ? "?" : "&") + key + "=" + encodePathSegment(value);
   }
-  for (std::int64_t offset = 0;; offset += 1000) {
-    HttpReply reply = rest().get("/api/devices?" + query + "limit=1000&offset=" + std::to_string(offset));
-    auto page = reply.ok() ? parseObject(reply.body) : nullptr;
-    if (!page || !page->isArray("items")) return "GET /api/devices?" + query + ": " + reply.describe();
-    auto items = page->getArray("items");
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      auto item = items->getObject(static_cast<unsigned>(i));
-      if (item && item->has("serial_number")) serials.insert(item->getValue<std::string>("serial_number"));
-    }
-    if (items->size() == 0 || offset + 1000 >= page->optValue<std::int64_t>("total", 0)) break;
-  }
-  return {};
+  return forEachListed("/api/devices" + query, [&](const Poco::JSON::Object::Ptr& item) {
+    if (item->has("serial_number")) serials.insert(item->getValue<std::string>("serial_number"));
+  });
 }
 
 std::string Runner::refreshDeviceIds() {
+  return forEachListed("/api/devices", [&](const Poco::JSON::Object::Ptr& item) {
+    if (item->has("serial_number") && item->has("id")) {
+      device_ids_[item->getValue<std::string>("serial_number")] = item->getValue<std::string>("id");
+    }
+  });
+}
+
+std::string Runner::forEachListed(const std::string& path,
+                                  const std::function<void(const Poco::JSON::Object::Ptr&)>& each) {
+  const char separator = path.find('?') == std::string::npos ? '?' : '&';
   for (std::int64_t offset = 0;; offset += 1000) {
-    HttpReply reply = rest().get("/api/devices?limit=1000&offset=" + std::to_string(offset));
-    if (!reply.ok()) return "GET /api/devices: " + reply.describe();
-    auto page = parseObject(reply.body);
-    if (!page || !page->isArray("items")) return "GET /api/devices: unexpected reply " + reply.describe();
+    HttpReply reply = rest().get(path + separator + "limit=1000&offset=" + std::to_string(offset));
+    auto page = reply.ok() ? parseObject(reply.body) : nullptr;
+    if (!page || !page->isArray("items")) return "GET " + path + ": " + reply.describe();
     auto items = page->getArray("items");
     for (std::size_t i = 0; i < items->size(); ++i) {
-      auto item = items->getObject(static_cast<unsigned>(i));
-      if (item && item->has("serial_number") && item->has("id")) {
-        device_ids_[item->getValue<std::string>("serial_number")] = item->getValue<std::string>("id");
-      }
+      if (auto item = items->getObject(static_cast<unsigned>(i))) each(item);
     }
-    const auto total = page->optValue<std::int64_t>("total", 0);
-    if (items->size() == 0 || offset + 1000 >= total) break;
+    if (items->size() == 0 || offset + 1000 >= page->optValue<std::int64_t>("total", 0)) break;
   }
   return {};
 }
@@ -655,20 +655,13 @@ std::string Runner::waitUntil(const Phase& phase) {
         for (const CreatedTask& t : created_) ours.insert(t.id);
         std::size_t open = 0;
         for (const char* status : {"pending", "sent"}) {
-          for (std::int64_t offset = 0;; offset += 1000) {
-            HttpReply reply = rest().get(std::string("/api/tasks?status=") + status + "&limit=1000&offset=" +
-                                         std::to_string(offset));
-            auto page = reply.ok() ? parseObject(reply.body) : nullptr;
-            if (!page || !page->isArray("items")) {
-              state = "cannot list tasks: " + reply.describe();
-              return false;
-            }
-            auto items = page->getArray("items");
-            for (std::size_t i = 0; i < items->size(); ++i) {
-              auto item = items->getObject(static_cast<unsigned>(i));
-              if (item && item->has("id") && ours.count(item->getValue<std::int64_t>("id")) > 0) ++open;
-            }
-            if (items->size() == 0 || offset + 1000 >= page->optValue<std::int64_t>("total", 0)) break;
+          const std::string error =
+              forEachListed(std::string("/api/tasks?status=") + status, [&](const Poco::JSON::Object::Ptr& item) {
+                if (item->has("id") && ours.count(item->getValue<std::int64_t>("id")) > 0) ++open;
+              });
+          if (!error.empty()) {
+            state = "cannot list tasks: " + error;
+            return false;
           }
         }
         state = std::to_string(open) + " of " + std::to_string(ours.size()) + " tasks still pending or sent";
@@ -1028,19 +1021,13 @@ std::string Runner::provisionConnectionRequests(const Phase& phase) {
   std::string state;
   const bool ok = waitFor(120.0, std::chrono::milliseconds(250), [&] {
     std::size_t completed = 0;
-    for (std::int64_t offset = 0;; offset += 1000) {
-      HttpReply reply = rest().get("/api/tasks?status=completed&type=SetParameterValues&limit=1000&offset=" + std::to_string(offset));
-      auto page = reply.ok() ? parseObject(reply.body) : nullptr;
-      if (!page || !page->isArray("items")) {
-        state = "cannot list tasks: " + reply.describe();
-        return false;
-      }
-      auto items = page->getArray("items");
-      for (std::size_t i = 0; i < items->size(); ++i) {
-        auto item = items->getObject(static_cast<unsigned>(i));
-        if (item && item->has("id") && tasks.count(item->getValue<std::int64_t>("id")) > 0) ++completed;
-      }
-      if (items->size() == 0 || offset + 1000 >= page->optValue<std::int64_t>("total", 0)) break;
+    const std::string error = forEachListed(
+        "/api/tasks?status=completed&type=SetParameterValues", [&](const Poco::JSON::Object::Ptr& item) {
+          if (item->has("id") && tasks.count(item->getValue<std::int64_t>("id")) > 0) ++completed;
+        });
+    if (!error.empty()) {
+      state = "cannot list tasks: " + error;
+      return false;
     }
     state = std::to_string(completed) + " of " + std::to_string(tasks.size()) + " devices provisioned";
     return completed == tasks.size();
@@ -1142,23 +1129,16 @@ std::string Runner::firmwareRollout(std::size_t index, const Phase& phase) {
     const double left = timeout - std::chrono::duration<double>(Clock::now() - start).count();
     const bool ended = waitFor(std::max(0.0, left), std::chrono::milliseconds(500), [&] {
       ok = failed = 0;
-      for (std::int64_t offset = 0;; offset += 1000) {
-        HttpReply reply = rest().get("/api/tasks?type=Download&limit=1000&offset=" + std::to_string(offset));
-        auto page = reply.ok() ? parseObject(reply.body) : nullptr;
-        if (!page || !page->isArray("items")) {
-          state = "cannot list tasks: " + reply.describe();
-          return false;
-        }
-        auto items = page->getArray("items");
-        for (std::size_t t = 0; t < items->size(); ++t) {
-          auto item = items->getObject(static_cast<unsigned>(t));
-          if (!item || !item->has("id") || wave_tasks.count(item->getValue<std::int64_t>("id")) == 0) continue;
-          const std::string status = item->optValue<std::string>("status", "");
-          const bool reported = item->isObject("result") && item->getObject("result")->has("TransferComplete");
-          if (status == "completed" && reported) ++ok;
-          if (status != "completed" && kEndStates.count(status) > 0) ++failed;
-        }
-        if (items->size() == 0 || offset + 1000 >= page->optValue<std::int64_t>("total", 0)) break;
+      const std::string error = forEachListed("/api/tasks?type=Download", [&](const Poco::JSON::Object::Ptr& item) {
+        if (!item->has("id") || wave_tasks.count(item->getValue<std::int64_t>("id")) == 0) return;
+        const std::string status = item->optValue<std::string>("status", "");
+        const bool reported = item->isObject("result") && item->getObject("result")->has("TransferComplete");
+        if (status == "completed" && reported) ++ok;
+        if (status != "completed" && kEndStates.count(status) > 0) ++failed;
+      });
+      if (!error.empty()) {
+        state = "cannot list tasks: " + error;
+        return false;
       }
       state = std::to_string(ok + failed) + " of " + std::to_string(wave_tasks.size()) + " transfers of wave " +
               std::to_string(w + 1) + " ended";
@@ -1305,30 +1285,19 @@ void Runner::collectTasks(RunReport& report, Measurements& m, std::uint64_t& une
     bool transfer_complete = false;  // the result holds the device's TransferComplete
   };
   std::unordered_map<std::int64_t, Seen> seen;
-  bool listing_ok = true;
-  for (std::int64_t offset = 0;; offset += 1000) {
-    HttpReply reply = rest().get("/api/tasks?limit=1000&offset=" + std::to_string(offset));
-    auto page = reply.ok() ? parseObject(reply.body) : nullptr;
-    if (!page || !page->isArray("items")) {
-      listing_ok = false;
-      say("cannot list the ACS's tasks: " + reply.describe());
-      break;
-    }
-    auto items = page->getArray("items");
-    for (std::size_t i = 0; i < items->size(); ++i) {
-      auto item = items->getObject(static_cast<unsigned>(i));
-      if (!item || !item->has("id")) continue;
-      Seen s;
-      s.status = item->optValue<std::string>("status", "");
-      s.created = parseIsoTimestamp(item->optValue<std::string>("created_at", ""));
-      s.updated = parseIsoTimestamp(item->optValue<std::string>("updated_at", ""));
-      s.transfer_complete = item->isObject("result") && item->getObject("result")->has("TransferComplete");
-      seen[item->getValue<std::int64_t>("id")] = s;
-    }
-    const auto total = page->optValue<std::int64_t>("total", 0);
-    if (items->size() == 0 || offset + 1000 >= total) break;
+  const std::string listing_error = forEachListed("/api/tasks", [&](const Poco::JSON::Object::Ptr& item) {
+    if (!item->has("id")) return;
+    Seen s;
+    s.status = item->optValue<std::string>("status", "");
+    s.created = parseIsoTimestamp(item->optValue<std::string>("created_at", ""));
+    s.updated = parseIsoTimestamp(item->optValue<std::string>("updated_at", ""));
+    s.transfer_complete = item->isObject("result") && item->getObject("result")->has("TransferComplete");
+    seen[item->getValue<std::int64_t>("id")] = s;
+  });
+  if (!listing_error.empty()) {
+    say("cannot list the ACS's tasks: " + listing_error);
+    return;  // lost tasks and the completion figures stay "not measured"
   }
-  if (!listing_ok) return;  // lost tasks and the completion figures stay "not measured"
 
   std::uint64_t lost = 0, completed = 0;
   std::map<std::string, std::uint64_t> inconsistencies;
