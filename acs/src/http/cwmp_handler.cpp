@@ -1,17 +1,43 @@
 #include "acs/src/http/cwmp_handler.h"
 
+#include <poll.h>
+#include <sys/socket.h>
+
 #include <algorithm>
+#include <memory>
 #include <sstream>
 
 #include <Poco/InflatingStream.h>
 #include <Poco/Logger.h>
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerRequestImpl.h>
+#include <Poco/Net/StreamSocket.h>
 #include <Poco/Net/HTTPServerResponse.h>
 #include <Poco/Net/NetException.h>
 
 namespace acs::http {
 
 namespace {
+
+// The connection of one request, watched from other threads: closed once the server ended it
+// (its descriptor is gone) or once the CPE shut it down (readable with nothing left to read).
+// Only looks; it never reads data or changes the socket.
+class SocketWatch final : public ConnectionWatch {
+ public:
+  explicit SocketWatch(Poco::Net::StreamSocket socket) : socket_(std::move(socket)) {}
+  bool closed() const override {
+    const poco_socket_t fd = socket_.impl()->sockfd();
+    if (fd == POCO_INVALID_SOCKET) return true;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) <= 0) return false;  // nothing pending: open and idle
+    if ((p.revents & (POLLERR | POLLHUP)) != 0) return true;
+    char byte = 0;
+    return ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;  // the CPE's FIN
+  }
+
+ private:
+  Poco::Net::StreamSocket socket_;
+};
 
 std::string lower(std::string s) {
   for (char& c : s) {
@@ -95,6 +121,9 @@ void CwmpRequestHandler::handleRequest(Poco::Net::HTTPServerRequest& request,
     in.authorization = request.get("Authorization", "");
     in.cookie = request.get("Cookie", "");
     in.peer_ip = request.clientAddress().host().toString();
+    if (auto* impl = dynamic_cast<Poco::Net::HTTPServerRequestImpl*>(&request)) {
+      in.connection = std::make_shared<SocketWatch>(impl->socket());
+    }
 
     const auto declared = request.getContentLength64();
     const std::uint64_t drain_cap = std::max<std::uint64_t>(max_body_bytes_, kDrainBytes);

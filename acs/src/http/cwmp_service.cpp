@@ -410,6 +410,13 @@ CwmpReply CwmpService::startSession(const CwmpRequest& request, const cwmp::Enve
       log_.warning("lease for %s failed (%s); fault 8005", device_id, lease.error().message);
       return faultToInform(env, 8005, "ACS busy, retry later");
     }
+    if (!lease->acquired() && endAbandonedHolder(*lease, now)) {
+      lease = store_.acquireLease(device_id, session_id, config_.instance_id, now, ttl);
+      if (!lease.ok()) {
+        noteStoreError(lease.error());
+        return faultToInform(env, 8005, "ACS busy, retry later");
+      }
+    }
     if (!lease->acquired()) return refuseSecondInform(inform, device_id, session_id, *lease, now);
     leased = true;
     if (!lease->taken_over_session_id.empty()) {
@@ -473,7 +480,7 @@ CwmpReply CwmpService::startSession(const CwmpRequest& request, const cwmp::Enve
     return reply;
   }
   metrics_.sessionStarted();
-  trackOpen(session_id, now);
+  trackOpen(session_id, now, request.connection);
   if (log_.information()) {
     std::string ev;
     for (const auto& e : row.events) ev += (ev.empty() ? "" : ",") + e;
@@ -536,8 +543,12 @@ CwmpReply CwmpService::startAccepted(const CwmpRequest& request, const cwmp::Env
   row.messages_out = session.state().messages_out;
   row.state_json = session.state().toJson();
 
-  // Lease, device, parameters and session row in one transaction.
+  // Lease, device, parameters and session row in one transaction (once more after ending a
+  // holder session its CPE gave up).
   auto started = store_.startSession(start);
+  if (started.ok() && !started->lease.acquired() && endAbandonedHolder(started->lease, now)) {
+    started = store_.startSession(start);
+  }
   if (!started.ok()) {
     if (inform_cache_ != nullptr) inform_cache_->invalidate(device_id);
     noteStoreError(started.error());
@@ -592,7 +603,7 @@ CwmpReply CwmpService::startAccepted(const CwmpRequest& request, const cwmp::Env
     }
   }
   metrics_.sessionStarted();
-  trackOpen(session_id, now);
+  trackOpen(session_id, now, request.connection);
   if (log_.information()) {
     std::string ev;
     for (const auto& e : row.events) ev += (ev.empty() ? "" : ",") + e;
@@ -612,6 +623,14 @@ CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::Sessio
   const std::string device_id = row.device_id;
   const std::string session_id = row.id;
   const milliseconds ttl = std::chrono::seconds(config_.session_timeout_s);
+  {
+    // From now on this request's connection is the session's (a request in flight keeps it
+    // open, so endAbandonedHolder leaves the session alone meanwhile).
+    std::lock_guard lock(open_mutex_);
+    if (auto it = open_.find(session_id); it != open_.end()) {
+      it->second.connection = request.connection;
+    }
+  }
   session::AcsSession session(sessionConfig(state.hold_requests), clock_, std::move(state));
   StoreTaskSource tasks(store_, metrics_, device_id, session_id, now);
   session::Step step;
@@ -723,7 +742,7 @@ CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::Sessio
   if (session.ended()) {
     untrack(session_id);
   } else {
-    trackOpen(session_id, now);
+    trackOpen(session_id, now, request.connection);
   }
   if (applied.end) {
     metrics_.sessionEnded(applied.end->outcome);
@@ -764,9 +783,35 @@ void CwmpService::closeDeadSession(const std::string& session_id, SessionOutcome
   (void)store_.releaseLease(rec.device_id, session_id);
 }
 
-void CwmpService::trackOpen(const std::string& session_id, store::TimePoint last_activity) {
+void CwmpService::trackOpen(const std::string& session_id, store::TimePoint last_activity,
+                            std::shared_ptr<const ConnectionWatch> connection) {
   std::lock_guard lock(open_mutex_);
-  open_[session_id] = last_activity;
+  open_[session_id] = OpenSession{last_activity, std::move(connection)};
+}
+
+// A CPE starts a new session only once its previous one ended or failed (TR-069 3.7.1.5,
+// 3.2.1; checklist T-SESS-10 [M]). A connection that closed before the session's 204 means the
+// session failed on the CPE's side (it retries with a new Inform), so refusing that Inform until
+// the lease expires would lock the device out for a whole session timeout. A holder whose
+// connection is still open (a real second session) or that another process served is refused
+// as before; the lease's expiry remains the rule across processes.
+bool CwmpService::endAbandonedHolder(const store::LeaseOutcome& lease, store::TimePoint now) {
+  OpenSession tracked;
+  {
+    std::lock_guard lock(open_mutex_);
+    auto it = open_.find(lease.holder_session_id);
+    if (it == open_.end()) return false;
+    tracked = it->second;
+  }
+  if (!tracked.connection || !tracked.connection->closed()) return false;
+  // Served by another process after us (requests of one session may alternate): not ours.
+  auto row = store_.getSession(lease.holder_session_id);
+  if (!row.ok() || !row->has_value() || (*row)->last_activity != tracked.served_at) return false;
+  log_.warning("session %s: the CPE closed its connection and informs again; session ended",
+               lease.holder_session_id);
+  closeDeadSession(lease.holder_session_id, SessionOutcome::Aborted, now);
+  if (untrack(lease.holder_session_id)) metrics_.sessionEnded(SessionOutcome::Aborted);
+  return true;
 }
 
 bool CwmpService::untrack(const std::string& session_id) {
@@ -775,14 +820,15 @@ bool CwmpService::untrack(const std::string& session_id) {
 }
 
 std::int64_t CwmpService::abandonOpenSessions() {
-  std::unordered_map<std::string, store::TimePoint> open;
+  std::unordered_map<std::string, OpenSession> open;
   {
     std::lock_guard lock(open_mutex_);
     open.swap(open_);
   }
   const store::TimePoint now = clock_.now();
   std::int64_t closed = 0;
-  for (const auto& [id, served_at] : open) {
+  for (const auto& [id, tracked] : open) {
+    const store::TimePoint served_at = tracked.served_at;
     auto row = store_.getSession(id);
     if (!row.ok() || !row->has_value()) continue;
     const store::SessionRecord& rec = **row;

@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -36,6 +37,15 @@ class Logger;
 
 namespace acs::http {
 
+// Whether the TCP connection a request arrived on has closed (the HTTP layer's view). A
+// session whose last connection closed and who sees its device Inform again was given up by
+// the CPE (see CwmpService::endAbandonedHolder).
+class ConnectionWatch {
+ public:
+  virtual ~ConnectionWatch() = default;
+  virtual bool closed() const = 0;
+};
+
 struct CwmpRequest {
   std::string method = "POST";
   std::string uri = "/cwmp";
@@ -43,6 +53,7 @@ struct CwmpRequest {
   std::string cookie;         // the Cookie header value
   std::string body;           // decompressed
   std::string peer_ip;
+  std::shared_ptr<const ConnectionWatch> connection;  // null: unknown (treated as open)
 };
 
 struct CwmpReply {
@@ -116,15 +127,25 @@ class CwmpService {
   const AcsConfig& config_;
   const Clock& clock_;
   CpeAuthenticator auth_;
-  void trackOpen(const std::string& session_id, store::TimePoint last_activity);
+  void trackOpen(const std::string& session_id, store::TimePoint last_activity,
+                 std::shared_ptr<const ConnectionWatch> connection);
+  // The Inform of a device whose lease `lease` refused: when the holder is a session of this
+  // process whose last connection the CPE closed, ends it (Aborted: its sent tasks go back to
+  // pending, its lease is released) and returns true, so the caller tries the lease again.
+  bool endAbandonedHolder(const store::LeaseOutcome& lease, store::TimePoint now);
   // True when this process was tracking the session (its metrics gauge counts it).
   bool untrack(const std::string& session_id);
 
   std::function<bool()> overloaded_;
   InformCache* inform_cache_ = nullptr;
   std::mutex open_mutex_;
-  // Sessions this process served last, with that request's time. Guarded by open_mutex_.
-  std::unordered_map<std::string, store::TimePoint> open_;
+  // Sessions this process served last, with that request's time and connection. Guarded by
+  // open_mutex_.
+  struct OpenSession {
+    store::TimePoint served_at;
+    std::shared_ptr<const ConnectionWatch> connection;
+  };
+  std::unordered_map<std::string, OpenSession> open_;
   Poco::Logger& log_;
 };
 

@@ -1,6 +1,7 @@
 // CWMP sessions over real HTTP on loopback against an ACS with a real store (SQLite, and
 // PostgreSQL in acs_integration_pg_tests): the rules of checklist sections 1-3 and 7 end to
 // end, task delivery and results, device records, session rows.
+#include <memory>
 #include <sstream>
 #include <thread>
 
@@ -357,6 +358,42 @@ TEST_P(CwmpBackendTest, HoldRequestsLetsTheAcsGoFirstAndTheCpeAfterwards) {
   periodicSession(cpe, serial);
 }
 
+TEST_P(CwmpBackendTest, AnInformAfterTheCpeDroppedItsConnectionEndsTheDeadSession) {
+  TestServer& acs = start();
+  const std::string serial = uniqueSerial("DROP");
+  const std::string device = deviceIdFor(serial);
+  CpeClient first(acs.port());
+  periodicSession(first, serial);
+  const std::int64_t id = createTask(acs.store(), device, "Reboot", "{}");
+  ASSERT_EQ(first.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
+  ASSERT_NE(first.emptyPost().as<cwmp::Reboot>(), nullptr);  // the task is sent
+  const std::string dead = first.cookie();
+  first.newConnection();  // the CPE drops the connection instead of answering
+
+  // The CPE's retry: a new session, not refused until the dead one's lease expires. (The
+  // server may need a moment to see the FIN; a refusal meanwhile is the old behaviour.)
+  CpeClient retry(acs.port());
+  Reply informed;
+  for (int attempt = 0; attempt < 40; ++attempt) {
+    retry.forgetCookie();
+    informed = retry.send(informEnvelope(serial, {"2 PERIODIC"}));
+    if (informed.status == 200) break;
+    std::this_thread::sleep_for(milliseconds(50));
+  }
+  ASSERT_EQ(informed.status, 200) << informed.body;
+  ASSERT_NE(informed.as<cwmp::InformResponse>(), nullptr);
+  // The task sent in the dead session comes again (its attempt counted) and completes.
+  ASSERT_NE(retry.emptyPost().as<cwmp::Reboot>(), nullptr);
+  EXPECT_EQ(retry.send(envelopeOf(cwmp::RebootResponse{})).status, 204);
+  store::Task t = taskOf(acs.store(), id);
+  EXPECT_EQ(t.state, store::TaskState::Completed);
+  EXPECT_EQ(t.attempts, 2);
+  auto old = acs.store().getSession(dead);
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_TRUE((*old)->ended_at.has_value());
+  EXPECT_EQ((*old)->outcome, "aborted");
+}
+
 TEST_P(CwmpBackendTest, SecondConcurrentInformIsRefusedClearly) {
   TestServer& acs = start();
   const std::string serial = uniqueSerial("DUP");
@@ -384,12 +421,15 @@ TEST_P(CwmpBackendTest, ConcurrentInformsOfOneDeviceGetExactlyOneSession) {
   const std::string serial = uniqueSerial("RACE");
   constexpr int kCpes = 6;
   std::vector<int> statuses(kCpes);
+  // Every client keeps its connection open until all have answers: a session whose CPE
+  // closed its connection may be taken over by the next Inform (the test above).
+  std::vector<std::unique_ptr<CpeClient>> cpes;
+  for (int i = 0; i < kCpes; ++i) cpes.push_back(std::make_unique<CpeClient>(acs.port()));
   std::vector<std::thread> threads;
   for (int i = 0; i < kCpes; ++i) {
     threads.emplace_back([&, i] {
-      CpeClient cpe(acs.port());
       statuses[static_cast<std::size_t>(i)] =
-          cpe.send(informEnvelope(serial, {"2 PERIODIC"})).status;
+          cpes[static_cast<std::size_t>(i)]->send(informEnvelope(serial, {"2 PERIODIC"})).status;
     });
   }
   for (auto& t : threads) t.join();
