@@ -479,16 +479,23 @@ CwmpReply CwmpService::startSession(const CwmpRequest& request, const cwmp::Enve
                      step.action.reason);
     return reply;
   }
+  return sessionStarted(std::move(reply), request, row, now);
+}
+
+// The reply to an accepted Inform: the session counts as started in this process, is tracked
+// with its connection, and the CPE gets its cookie.
+CwmpReply CwmpService::sessionStarted(CwmpReply reply, const CwmpRequest& request,
+                                      const store::SessionRecord& row, store::TimePoint now) {
   metrics_.sessionStarted();
-  trackOpen(session_id, now, request.connection);
+  trackOpen(row.id, now, request.connection);
   if (log_.information()) {
     std::string ev;
     for (const auto& e : row.events) ev += (ev.empty() ? "" : ",") + e;
-    log_.information("session %s started for %s (%s) events=%s", session_id, device_id,
+    log_.information("session %s started for %s (%s) events=%s", row.id, row.device_id,
                      request.peer_ip, ev);
   }
   reply.headers.emplace_back("Set-Cookie",
-                             std::string(kCookieName) + "=" + session_id + "; Path=/; HttpOnly");
+                             std::string(kCookieName) + "=" + row.id + "; Path=/; HttpOnly");
   return reply;
 }
 
@@ -602,17 +609,7 @@ CwmpReply CwmpService::startAccepted(const CwmpRequest& request, const cwmp::Env
                    saved.error().message);
     }
   }
-  metrics_.sessionStarted();
-  trackOpen(session_id, now, request.connection);
-  if (log_.information()) {
-    std::string ev;
-    for (const auto& e : row.events) ev += (ev.empty() ? "" : ",") + e;
-    log_.information("session %s started for %s (%s) events=%s", session_id, device_id,
-                     request.peer_ip, ev);
-  }
-  reply.headers.emplace_back("Set-Cookie",
-                             std::string(kCookieName) + "=" + session_id + "; Path=/; HttpOnly");
-  return reply;
+  return sessionStarted(std::move(reply), request, row, now);
 }
 
 CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::SessionRecord row,

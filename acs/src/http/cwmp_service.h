@@ -102,6 +102,8 @@ class CwmpService {
                           store::TimePoint now);
   // 400 for an Inform of a device in another live session (the refusal is kept as a
   // session row, best effort).
+  CwmpReply sessionStarted(CwmpReply reply, const CwmpRequest& request,
+                           const store::SessionRecord& row, store::TimePoint now);
   CwmpReply refuseSecondInform(const cwmp::Inform& inform, const std::string& device_id,
                                const std::string& session_id, const store::LeaseOutcome& lease,
                                store::TimePoint now);
