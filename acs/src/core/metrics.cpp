@@ -49,15 +49,7 @@ std::uint64_t load(const std::atomic<std::uint64_t>& c) {
 }
 
 void header(std::string& out, std::string_view name, std::string_view help, std::string_view type) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
+  appendPrometheusHeader(out, name, help, type);
 }
 
 // A label value escaped per the exposition format (backslash, quote, newline).
@@ -306,6 +298,19 @@ std::string Metrics::renderPrometheus() const {
     sample(out, "acs_api_requests_total", "class", kStatusClassNames[i], load(api_requests_[i]));
   }
   return out;
+}
+
+void appendPrometheusHeader(std::string& out, std::string_view name, std::string_view help,
+                            std::string_view type) {
+  out += "# HELP ";
+  out += name;
+  out += ' ';
+  out += help;
+  out += "\n# TYPE ";
+  out += name;
+  out += ' ';
+  out += type;
+  out += '\n';
 }
 
 }  // namespace acs

@@ -38,6 +38,10 @@ inline constexpr std::size_t kSessionOutcomeCount = 5;
 // "ok", "fault", "timeout", "aborted", "refused".
 std::string_view sessionOutcomeName(SessionOutcome outcome);
 
+// Appends the "# HELP" and "# TYPE" lines of metric `name` (Prometheus text format 0.0.4).
+void appendPrometheusHeader(std::string& out, std::string_view name, std::string_view help,
+                            std::string_view type);
+
 // Where a store call failed (acs_store_errors_total{kind=...}).
 enum class StoreErrorKind : std::uint8_t { NotFound, Conflict, Busy, Unavailable, Invalid };
 inline constexpr std::size_t kStoreErrorKindCount = 5;

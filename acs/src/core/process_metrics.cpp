@@ -10,6 +10,8 @@
 #include <sstream>
 #include <vector>
 
+#include "acs/src/core/metrics.h"
+
 namespace acs {
 namespace {
 
@@ -47,15 +49,7 @@ std::optional<double> statusKb(std::string_view text, std::string_view key) {
 
 void line(std::string& out, std::string_view name, std::string_view help, std::string_view type,
           double value) {
-  out += "# HELP ";
-  out += name;
-  out += ' ';
-  out += help;
-  out += "\n# TYPE ";
-  out += name;
-  out += ' ';
-  out += type;
-  out += '\n';
+  appendPrometheusHeader(out, name, help, type);
   out += name;
   char buffer[64];
   const int n = std::snprintf(buffer, sizeof buffer, " %.17g\n", value);

@@ -294,4 +294,14 @@ Poco::Net::HTTPRequestHandlerFactory* AcsStub::newHandlerFactory() {
   return new StubFactory(*this);
 }
 
+std::string informXml(const std::string& serial, const std::string& event, const std::string& id) {
+  cwmp::Envelope e;
+  e.header.id = id;
+  cwmp::Inform inform;
+  inform.device_id = {"cwmp-lab", "00D09E", "TestBox", serial};
+  inform.event = {{event, ""}};
+  e.body = inform;
+  return cwmp::encodeEnvelope(e);
+}
+
 }  // namespace cpesim::testing

@@ -112,4 +112,9 @@ class AcsStub {
   std::uint64_t nonce_counter_ = 0;
 };
 
+// An Inform of the test device `serial` (OUI 00D09E, product class TestBox) with one event, as
+// a simulated CPE would send it.
+std::string informXml(const std::string& serial, const std::string& event,
+                      const std::string& id = "1");
+
 }  // namespace cpesim::testing

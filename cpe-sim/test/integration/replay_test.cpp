@@ -14,16 +14,6 @@
 namespace cpesim::testing {
 namespace {
 
-std::string informXml() {
-  cwmp::Envelope e;
-  e.header.id = "42";
-  cwmp::Inform inform;
-  inform.device_id = {"cwmp-lab", "00D09E", "TestBox", "RP0001"};
-  inform.event = {{"2 PERIODIC", ""}};
-  e.body = inform;
-  return cwmp::encodeEnvelope(e);
-}
-
 std::string responseXml(const std::string& id) {
   cwmp::Envelope e;
   e.header.id = id;
@@ -43,7 +33,8 @@ std::string reply(const cwmp::Body& body, const std::string& id) {
 // A session as the stub answers it when it has a GetParameterValues queued for RP0001.
 std::string captureFile() {
   return "# RP0001, periodic session\n"
-         ">>> cpe\n" + informXml() + "\n<<< acs 200\n" + reply(cwmp::InformResponse{}, "42") +
+         ">>> cpe\n" + informXml("RP0001", "2 PERIODIC", "42") + "\n<<< acs 200\n" +
+         reply(cwmp::InformResponse{}, "42") +
          "\n>>> cpe\n\n<<< acs 200\n" +
          reply(cwmp::GetParameterValues{{"Device.DeviceInfo.SoftwareVersion"}}, "recorded-id") +
          "\n>>> cpe\n" + responseXml("recorded-id") + "\n<<< acs 204\n";
@@ -132,7 +123,8 @@ TEST(Replay, ReadsTheAcsCaptureJson) {
   const std::string json =
       "{\"format\": \"cwmp-lab-capture/1\", \"device_id\": \"00D09E-TestBox-RP0001\", \"sessions\": "
       "[{\"session_id\": \"s\", \"started_at\": \"2024-01-01T00:00:00Z\", \"exchanges\": [" +
-      exchange(1, "in", 0, informXml()) + ", " + exchange(2, "out", 200, reply(cwmp::InformResponse{}, "42")) +
+      exchange(1, "in", 0, informXml("RP0001", "2 PERIODIC", "42")) + ", " +
+      exchange(2, "out", 200, reply(cwmp::InformResponse{}, "42")) +
       ", " + exchange(3, "in", 0, "") + ", " +
       exchange(4, "out", 200, reply(cwmp::GetParameterValues{{"Device.DeviceInfo.SoftwareVersion"}}, "x")) +
       ", " + exchange(5, "in", 0, responseXml("x")) + ", " + exchange(6, "out", 204, "") + "]}]}";

@@ -39,16 +39,6 @@
 namespace cpesim::testing {
 namespace {
 
-std::string informXml(const std::string& serial) {
-  cwmp::Envelope e;
-  e.header.id = "1";
-  cwmp::Inform inform;
-  inform.device_id = {"cwmp-lab", "00D09E", "TestBox", serial};
-  inform.event = {{"1 BOOT", ""}};
-  e.body = inform;
-  return cwmp::encodeEnvelope(e);
-}
-
 // A self-signed certificate and key for "localhost" (DNS name only, no IP address), made
 // once with the openssl command and removed at exit.
 class TestCertificate {
@@ -173,7 +163,7 @@ SessionResult runSession(const std::string& url, TlsContext* tls, HttpClientConf
   AddressResolver resolver;
   SessionConnection connection(loop, resolver, std::chrono::seconds(5), tls);
   CwmpHttpClient client(*parseHttpUrl(url), std::move(config));
-  client.post(informXml(serial), std::string());
+  client.post(informXml(serial, "1 BOOT"), std::string());
   connection.drive(client, [&] {
     result.outcomes.push_back(client.outcome());
     result.protocol = connection.tlsProtocol();
@@ -354,7 +344,7 @@ TEST_F(TlsTransport, InterleavesManySessionsOnOneLoop) {
     slot.client = std::make_unique<CwmpHttpClient>(*parseHttpUrl(acs.url()), HttpClientConfig{});
     slot.connection =
         std::make_unique<SessionConnection>(loop, resolver, std::chrono::seconds(10), tls.get());
-    slot.client->post(informXml("MANY" + std::to_string(i)), std::string());
+    slot.client->post(informXml("MANY" + std::to_string(i), "1 BOOT"), std::string());
     slot.connection->drive(*slot.client, [&, i] {
       Slot& s = slots[static_cast<std::size_t>(i)];
       s.statuses.push_back(s.client->outcome().ok ? s.client->outcome().status : -1);
@@ -420,7 +410,7 @@ TEST_F(TlsTransport, TimesOutAServerThatNeverAnswersTheHandshake) {
   SessionConnection connection(loop, resolver, std::chrono::milliseconds(300), tls.get());
   CwmpHttpClient client(
       *parseHttpUrl("https://localhost:" + std::to_string(silent.address().port()) + "/"), {});
-  client.post(informXml("SILENT"), std::string());
+  client.post(informXml("SILENT", "1 BOOT"), std::string());
   connection.drive(client, [&] { loop.stop(); });
   loop.run();
   EXPECT_FALSE(client.outcome().ok);
@@ -434,7 +424,7 @@ TEST_F(TlsTransport, BlockingDriverRunsASessionOverHttps) {
   ASSERT_NE(tls, nullptr);
   CwmpHttpClient client(*parseHttpUrl(acs.url()), {.username = "cpe", .password = "pw"});
   BlockingHttpConnection connection(std::chrono::seconds(5), tls.get());
-  client.post(informXml("BLOCK1"), std::string());
+  client.post(informXml("BLOCK1", "1 BOOT"), std::string());
   const HttpOutcome& first = connection.run(client);
   ASSERT_TRUE(first.ok) << first.error;
   EXPECT_EQ(first.status, 200);
@@ -457,7 +447,7 @@ TEST_F(TlsTransport, BlockingDriverRefusesAnUntrustedCertificate) {
   ASSERT_NE(tls, nullptr);
   CwmpHttpClient client(*parseHttpUrl(acs.url()), {});
   BlockingHttpConnection connection(std::chrono::seconds(5), tls.get());
-  client.post(informXml("BLOCK2"), std::string());
+  client.post(informXml("BLOCK2", "1 BOOT"), std::string());
   const HttpOutcome& out = connection.run(client);
   EXPECT_FALSE(out.ok);
   EXPECT_NE(out.error.find("certificate verify failed: self-signed certificate"), std::string::npos)
@@ -472,7 +462,7 @@ TEST_F(TlsTransport, BlockingDriverTimesOutAServerThatNeverAnswersTheHandshake) 
   CwmpHttpClient client(
       *parseHttpUrl("https://localhost:" + std::to_string(silent.address().port()) + "/"), {});
   BlockingHttpConnection connection(std::chrono::milliseconds(300), tls.get());
-  client.post(informXml("SILENT"), std::string());
+  client.post(informXml("SILENT", "1 BOOT"), std::string());
   const HttpOutcome& out = connection.run(client);
   EXPECT_FALSE(out.ok);
   EXPECT_NE(out.error.find("timeout: TLS handshake with localhost:"), std::string::npos)

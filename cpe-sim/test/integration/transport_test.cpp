@@ -28,16 +28,6 @@
 namespace cpesim::testing {
 namespace {
 
-std::string informXml(const std::string& serial) {
-  cwmp::Envelope e;
-  e.header.id = "1";
-  cwmp::Inform inform;
-  inform.device_id = {"cwmp-lab", "00D09E", "TestBox", serial};
-  inform.event = {{"0 BOOTSTRAP", ""}};
-  e.body = inform;
-  return cwmp::encodeEnvelope(e);
-}
-
 // Runs one POST through the event loop on a helper thread and returns the outcome.
 HttpOutcome postViaLoop(CwmpHttpClient& client, std::string body, std::chrono::milliseconds timeout) {
   EventLoop loop;
@@ -56,7 +46,7 @@ TEST(EventLoopTransport, AuthenticatesWithDigestOnTheSameConnection) {
   SessionConnection connection(loop, resolver, std::chrono::seconds(5));
   CwmpHttpClient client(*parseHttpUrl(stub.url()), {.username = "cpe", .password = "pw"});
   std::vector<HttpOutcome> outcomes;
-  client.post(informXml("SN1"), std::string());
+  client.post(informXml("SN1", "0 BOOTSTRAP"), std::string());
   connection.drive(client, [&] {
     outcomes.push_back(client.outcome());
     client.post("", std::string());
@@ -89,7 +79,7 @@ TEST(EventLoopTransport, AuthenticatesWithDigestOnTheSameConnection) {
 TEST(EventLoopTransport, FollowsRedirectWithTheSamePost) {
   AcsStub stub({.redirect_first_post = true});
   CwmpHttpClient client(*parseHttpUrl(stub.url()), {});
-  const std::string body = informXml("SN2");
+  const std::string body = informXml("SN2", "0 BOOTSTRAP");
   HttpOutcome out = postViaLoop(client, body, std::chrono::seconds(5));
   ASSERT_TRUE(out.ok) << out.error;
   EXPECT_EQ(out.status, 200);
@@ -129,7 +119,7 @@ TEST(BlockingTransport, RunsASessionWithBasicAuth) {
   AcsStub stub({.auth = AcsStub::Auth::Basic, .username = "u", .password = "p"});
   CwmpHttpClient client(*parseHttpUrl(stub.url()), {.username = "u", .password = "p"});
   BlockingHttpConnection connection(std::chrono::seconds(5));
-  client.post(informXml("SN3"), std::string());
+  client.post(informXml("SN3", "0 BOOTSTRAP"), std::string());
   const HttpOutcome& first = connection.run(client);
   ASSERT_TRUE(first.ok) << first.error;
   EXPECT_EQ(first.status, 200);
