@@ -305,7 +305,8 @@ struct SessionStartOutcome {
   // HeldByOther: nothing was written. Acquired: the device and session rows exist and the
   // lease is this session's until saveSession releases it or it expires.
   LeaseOutcome lease;
-  std::optional<Device> device;  // Acquired: the device after the Inform
+  // Acquired: the device after the Inform (tags are not read: left empty).
+  std::optional<Device> device;
 };
 
 // One call that saves a CWMP session after a request (see Store::saveSession).

@@ -177,6 +177,26 @@ TEST_P(StoreContract, RecordInformUpdatesDeviceAndKeepsUnreportedFields) {
   auto all = must(store_->getParameters(d.id, ""));
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[1].last_updated, kT0);
+  // The stored row and the software-version index agree with the returned device (the
+  // identity columns are written apart from the rest when they change).
+  Device stored = must(store_->getDevice(d.id, kT0 + 300s)).value();
+  EXPECT_EQ(stored.software_version, "2.0.0");
+  EXPECT_EQ(stored.manufacturer, "Acme");
+  EXPECT_EQ(stored.hardware_version, "HW1");
+  DeviceQuery q;
+  q.now = kT0 + 300s;
+  q.software_version = "2.0.0";
+  EXPECT_EQ(must(store_->listDevices(q)).total, 1);
+  q.software_version = "1.0.0";
+  EXPECT_EQ(must(store_->listDevices(q)).total, 0);
+  // An Inform that changes nothing of the identity still updates the rest.
+  InformRecord third = inform("SN1", kT0 + 600s);
+  third.software_version = "2.0.0";
+  third.ip = "192.0.2.99";
+  Device again = must(store_->recordInform(third));
+  EXPECT_EQ(again.ip, "192.0.2.99");
+  EXPECT_EQ(again.last_inform, kT0 + 600s);
+  EXPECT_EQ(must(store_->getDevice(d.id, kT0 + 600s)).value().ip, "192.0.2.99");
 }
 
 TEST_P(StoreContract, RecordInformUsesExplicitIdAndRejectsMissingOne) {
