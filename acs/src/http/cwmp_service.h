@@ -154,7 +154,8 @@ class CwmpService {
 // The value of cookie `name` in a Cookie header ("" when absent).
 std::string cookieValue(std::string_view cookie_header, std::string_view name);
 
-// A random 128-bit session id, 32 lower-case hex digits.
+// A session id: 12 hex digits of the time in milliseconds (ids sort by creation time), then
+// 128 random bits as 32 lower-case hex digits.
 std::string newSessionId();
 
 // Shell-style glob: '*' any run, '?' one character. Used for capture_pattern.

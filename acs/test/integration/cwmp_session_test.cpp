@@ -64,7 +64,7 @@ TEST_P(CwmpBackendTest, FullSessionWithTransferCompleteQueuedRpcsAnd204) {
   EXPECT_EQ(ir.envelope->header.id, "boot-1");
   EXPECT_NE(ir.body.find("urn:dslforum-org:cwmp-1-2"), std::string::npos);
   EXPECT_FALSE(cpe.cookie().empty());
-  EXPECT_EQ(cpe.cookie().size(), 32u);
+  EXPECT_EQ(cpe.cookie().size(), 44u);
   EXPECT_NE(ir.header("content-type").find("text/xml"), std::string::npos);
   Reply end = cpe.emptyPost();
   ASSERT_EQ(end.status, 204);

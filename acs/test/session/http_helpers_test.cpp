@@ -1,6 +1,7 @@
 // Unit tests of the HTTP layer's pure helpers: cookies, capture globs, session ids, Digest
 // authentication (checked against a client computing RFC 2617 answers with Poco).
 #include <set>
+#include <thread>
 
 #include <Poco/Net/HTTPCredentials.h>
 #include <Poco/Net/HTTPRequest.h>
@@ -37,15 +38,22 @@ TEST(GlobMatch, StarsAndQuestionMarks) {
   EXPECT_TRUE(globMatch("", ""));
 }
 
-TEST(SessionId, Is128BitHexAndUnique) {
+TEST(SessionId, TimeThen128RandomBitsUniqueAndOrdered) {
   std::set<std::string> ids;
+  std::string first = newSessionId();
   for (int i = 0; i < 200; ++i) {
     std::string id = newSessionId();
-    ASSERT_EQ(id.size(), 32u);
+    ASSERT_EQ(id.size(), 44u);
     EXPECT_EQ(id.find_first_not_of("0123456789abcdef"), std::string::npos);
+    // Same millisecond or later: the time prefix never goes back.
+    EXPECT_GE(id.substr(0, 12), first.substr(0, 12));
     ids.insert(id);
   }
   EXPECT_EQ(ids.size(), 200u);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  EXPECT_GT(newSessionId(), first);
+  // The random part differs between ids of the same millisecond.
+  EXPECT_NE(newSessionId().substr(12), newSessionId().substr(12));
 }
 
 TEST(CwmpPath, OnlyTheCwmpEndpoint) {
