@@ -50,6 +50,7 @@
 #include <Poco/ThreadPool.h>
 #include <unistd.h>
 
+#include "acs/src/core/allocator.h"
 #include "acs/src/http/acs_server.h"
 #include "acs/src/http/cwmp_service.h"
 #include "acs/src/store/sql/sql_store.h"
@@ -423,6 +424,8 @@ int storeOnly(const Options& opt) {
 }
 
 int main(int argc, char** argv) {
+  // The ACS's allocator settings for the whole process: the ceiling server gets them too.
+  acs::tuneAllocator();
   const Options opt = parse(argc, argv);
   Poco::Logger::root().setLevel("error");
   if (opt.store_only) return storeOnly(opt);

@@ -20,6 +20,7 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include "acs/src/core/allocator.h"
 #include "acs/src/app/config.h"
 #include "acs/src/app/logging.h"
 #include "acs/src/http/acs_server.h"
@@ -190,6 +191,7 @@ class AcsApplication final : public Poco::Util::ServerApplication {
 }  // namespace acs::app
 
 int main(int argc, char** argv) {
+  acs::tuneAllocator();
   acs::app::AcsApplication app;
   return app.run(argc, argv);
 }
