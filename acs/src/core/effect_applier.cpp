@@ -69,7 +69,7 @@ class Applier {
     InformCache* cache = ctx_.inform_cache;
     std::vector<store::Parameter> all;
     if (cache != nullptr) {
-      all = record.parameters;
+      all = std::move(record.parameters);
       record.parameters = cache->changed(e.device_id, all);
     }
     auto r = store_.recordInform(record);

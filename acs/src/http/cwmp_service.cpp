@@ -542,7 +542,7 @@ CwmpReply CwmpService::startAccepted(const CwmpRequest& request, const cwmp::Env
   // Inform parameters unchanged since this process stored them are not rewritten.
   std::vector<store::Parameter> all;
   if (inform_cache_ != nullptr) {
-    all = start.inform.parameters;
+    all = std::move(start.inform.parameters);
     start.inform.parameters = inform_cache_->changed(device_id, all);
   }
   start.owner = config_.instance_id;
