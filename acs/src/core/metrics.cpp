@@ -93,6 +93,13 @@ std::string_view sessionOutcomeName(SessionOutcome outcome) {
   return kOutcomeNames[static_cast<std::size_t>(outcome)];
 }
 
+SessionOutcome sessionOutcomeFromName(std::string_view name) {
+  for (std::size_t i = 0; i < kSessionOutcomeCount; ++i) {
+    if (kOutcomeNames[i] == name) return static_cast<SessionOutcome>(i);
+  }
+  return SessionOutcome::Aborted;
+}
+
 void LatencyHistogram::observe(std::chrono::microseconds duration) {
   const auto us = duration.count() < 0 ? 0 : duration.count();
   const double seconds = static_cast<double>(us) / 1e6;

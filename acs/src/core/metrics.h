@@ -37,6 +37,8 @@ enum class SessionOutcome : std::uint8_t {
 inline constexpr std::size_t kSessionOutcomeCount = 5;
 // "ok", "fault", "timeout", "aborted", "refused".
 std::string_view sessionOutcomeName(SessionOutcome outcome);
+// The outcome named `name` (as sessionOutcomeName writes it); Aborted for any other text.
+SessionOutcome sessionOutcomeFromName(std::string_view name);
 
 // Appends the "# HELP" and "# TYPE" lines of metric `name` (Prometheus text format 0.0.4).
 void appendPrometheusHeader(std::string& out, std::string_view name, std::string_view help,

@@ -35,6 +35,10 @@ std::chrono::milliseconds reaperInterval(const AcsConfig& c) {
 }
 
 constexpr auto kPurgeInterval = std::chrono::hours(1);
+// How often the maintenance thread looks at the connections of open sessions
+// (CwmpService::sweepClosedConnections): a CPE retrying after a dropped session waits a few
+// seconds before its next Inform (TR-069 3.2.1.1's retry back-off).
+constexpr std::chrono::milliseconds kConnectionSweep{1000};
 // Devices whose last Inform parameters are remembered (about 0.5 KB each).
 constexpr std::size_t kInformCacheDevices = 200'000;
 
@@ -258,13 +262,19 @@ void AcsServer::runMaintenance() {
 
 void AcsServer::maintenanceLoop() {
   const auto interval = reaperInterval(config_);
+  auto next_reap = std::chrono::steady_clock::now() + interval;
   std::unique_lock lock(mutex_);
   while (!stopping_) {
-    wake_.wait_for(lock, interval, [this] { return stopping_; });
+    wake_.wait_for(lock, std::min<std::chrono::milliseconds>(interval, kConnectionSweep),
+                   [this] { return stopping_; });
     if (stopping_) break;
     lock.unlock();
     try {
-      runMaintenance();
+      if (cwmp_) cwmp_->sweepClosedConnections();
+      if (std::chrono::steady_clock::now() >= next_reap) {
+        next_reap = std::chrono::steady_clock::now() + interval;
+        runMaintenance();
+      }
     } catch (const std::exception& e) {
       Poco::Logger::get("acs").error("maintenance: %s", std::string(e.what()));
     }

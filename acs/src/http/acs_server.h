@@ -1,6 +1,6 @@
 // acs/http/acs_server.h: one running ACS: the store, the metrics, the CWMP service, the REST
 // API (when built in), the HTTP listeners and the maintenance thread (stale-session reaper,
-// retention purge). The `acs` application and the in-process integration tests use it alike.
+// leases of sessions whose CPE closed the connection, retention purge). The `acs` application and the in-process integration tests use it alike.
 //
 //   acs::AcsConfig config = ...;                 // port 0 picks a free port
 //   acs::http::AcsServer server(config);

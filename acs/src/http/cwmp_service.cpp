@@ -761,10 +761,19 @@ CwmpReply CwmpService::continueSession(const CwmpRequest& request, store::Sessio
 
 void CwmpService::closeDeadSession(const std::string& session_id, SessionOutcome outcome,
                                    store::TimePoint now) {
-  if (untrack(session_id)) metrics_.sessionEnded(outcome);
   auto row = store_.getSession(session_id);
-  if (!row.ok() || !row->has_value()) return;
+  if (!row.ok() || !row->has_value()) {
+    if (untrack(session_id)) metrics_.sessionEnded(outcome);
+    return;
+  }
   store::SessionRecord rec = **row;
+  // A lease taken over before the session timed out was cut by sweepClosedConnections (of
+  // any process): the CPE dropped the session.
+  if (outcome == SessionOutcome::Timeout &&
+      now - rec.last_activity < std::chrono::seconds(config_.session_timeout_s)) {
+    outcome = SessionOutcome::Aborted;
+  }
+  if (untrack(session_id)) metrics_.sessionEnded(outcome);
   if (!rec.ended_at) {
     rec.ended_at = now;
     rec.outcome = std::string(sessionOutcomeName(outcome));
@@ -817,6 +826,72 @@ bool CwmpService::endAbandonedHolder(const store::LeaseOutcome& lease, store::Ti
   closeDeadSession(lease.holder_session_id, SessionOutcome::Aborted, now);
   if (untrack(lease.holder_session_id)) metrics_.sessionEnded(SessionOutcome::Aborted);
   return true;
+}
+
+std::int64_t CwmpService::sweepClosedConnections() {
+  struct Seen {
+    std::string id;
+    OpenSession tracked;
+  };
+  std::vector<Seen> seen;
+  {
+    std::lock_guard lock(open_mutex_);
+    seen.reserve(open_.size());
+    for (const auto& [id, tracked] : open_) {
+      if (tracked.lease_cut || (tracked.connection && tracked.connection->closed())) {
+        seen.push_back(Seen{id, tracked});
+      }
+    }
+  }
+  const store::TimePoint now = clock_.now();
+  std::int64_t cut = 0;
+  for (const Seen& s : seen) {
+    auto row = store_.getSession(s.id);
+    if (!row.ok()) {
+      noteStoreError(row.error());
+      continue;  // the next sweep tries again
+    }
+    const bool ours = row->has_value() && (*row)->last_activity == s.tracked.served_at;
+    if (!row->has_value() || (*row)->ended_at || !ours) {
+      // Ended (by the device's next Inform on another process, the reaper, a deleted device)
+      // or continued by another process: not ours to track. A session whose lease we cut
+      // and that another process ended counts as ended here, the process that started it.
+      bool still_tracked = false;
+      {
+        std::lock_guard lock(open_mutex_);
+        auto it = open_.find(s.id);
+        if (it != open_.end() && it->second.served_at == s.tracked.served_at) {
+          open_.erase(it);
+          still_tracked = true;
+        }
+      }
+      if (still_tracked && ours) {
+        metrics_.sessionEnded(sessionOutcomeFromName((*row)->outcome));
+      }
+      continue;
+    }
+    if (s.tracked.lease_cut) continue;  // waiting for the device's next Inform
+    // [M] TR-069 3.7.1.5 / 3.2.1 (checklist T-SESS-10): a CPE that closes its connection
+    // before the session's end failed the session and informs again later; a CPE without
+    // keep-alive continues on a new connection and renews the lease with that request.
+    auto renewed = store_.renewLease((*row)->device_id, s.id, now, std::chrono::milliseconds(1));
+    if (!renewed.ok()) {
+      noteStoreError(renewed.error());
+      continue;
+    }
+    std::lock_guard lock(open_mutex_);
+    auto it = open_.find(s.id);
+    if (it != open_.end() && it->second.served_at == s.tracked.served_at) {
+      it->second.lease_cut = true;
+    }
+    if (*renewed) {
+      ++cut;
+      log_.information("session %s of %s: the CPE closed its connection; lease released for "
+                       "its next Inform",
+                       s.id, (*row)->device_id);
+    }
+  }
+  return cut;
 }
 
 bool CwmpService::untrack(const std::string& session_id) {

@@ -83,6 +83,15 @@ class CwmpService {
   // Called by the reaper thread; safe to run in every ACS process at once.
   std::int64_t reapStaleSessions();
 
+  // Looks at the connections of the sessions this process served last (the maintenance
+  // thread calls it about once a second). A session whose CPE closed the connection gets its
+  // lease cut to expire now: the device's next Inform then starts a new session on whichever
+  // ACS process it reaches (taking the dead one over), instead of being refused until the
+  // session timeout; a CPE that continues the session on a new connection renews the lease
+  // with its next request. Sessions ended or continued elsewhere are no longer tracked.
+  // Returns how many leases it cut.
+  std::int64_t sweepClosedConnections();
+
   // Ends the sessions whose last request this process served and that nobody continued
   // since (server shutdown): outcome "aborted", sent tasks requeued, lease released, so no
   // device stays locked and no task stays Sent. Returns how many.
@@ -146,6 +155,7 @@ class CwmpService {
   struct OpenSession {
     store::TimePoint served_at;
     std::shared_ptr<const ConnectionWatch> connection;
+    bool lease_cut = false;  // sweepClosedConnections cut its lease
   };
   std::unordered_map<std::string, OpenSession> open_;
   Poco::Logger& log_;
