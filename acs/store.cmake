@@ -61,6 +61,7 @@ acs_add_test(acs_store_tests
           ${_acs_store_dir}/test/store/database_url_test.cpp
           ${_acs_store_dir}/test/store/sql_text_test.cpp
           ${_acs_store_dir}/test/store/sqlite_store_test.cpp
+          ${_acs_store_dir}/test/store/write_queue_test.cpp
   DEPS acs_store_factory acs_store_sqlite
   LABELS unit)
 

@@ -78,28 +78,53 @@ Status WriteQueue::run(Op op, std::size_t route) {
   Item item;
   item.op = std::move(op);
   item.route = route;
-  std::unique_lock lock(lane.mutex);
-  lane.queue.push_back(&item);
-  item.cv.wait(lock, [&] { return item.done || lane.queue.front() == &item; });
-  if (!item.done) {
-    // Leader: serve everything queued so far (we are at the front).
-    std::vector<Item*> batch(
-        lane.queue.begin(),
-        lane.queue.begin() + static_cast<std::ptrdiff_t>(std::min(lane.queue.size(), max_batch_)));
-    lock.unlock();
-    std::stable_sort(batch.begin(), batch.end(),
-                     [](const Item* a, const Item* b) { return a->route < b->route; });
-    runBatch(lane, batch);
-    lock.lock();
+  bool lead = false;
+  {
+    std::lock_guard lock(lane.mutex);
+    lane.queue.push_back(&item);
+    lead = lane.queue.front() == &item;
+  }
+  if (!lead) {
+    std::unique_lock lock(item.mutex);
+    item.cv.wait(lock, [&] { return item.done || item.leader; });
+    if (item.done) {
+      if (item.error) return *item.error;
+      return {};
+    }
+  }
+  // Leader: serve everything queued so far (we are at the front).
+  std::vector<Item*> batch;
+  {
+    std::lock_guard lock(lane.mutex);
+    batch.assign(lane.queue.begin(),
+                 lane.queue.begin() + static_cast<std::ptrdiff_t>(
+                                          std::min(lane.queue.size(), max_batch_)));
+  }
+  std::stable_sort(batch.begin(), batch.end(),
+                   [](const Item* a, const Item* b) { return a->route < b->route; });
+  runBatch(lane, batch);
+  Item* next = nullptr;
+  {
+    std::lock_guard lock(lane.mutex);
+    // Only push_back happened meanwhile: the batch is still the front of the queue.
     lane.queue.erase(lane.queue.begin(),
                      lane.queue.begin() + static_cast<std::ptrdiff_t>(batch.size()));
     ++lane.batches;
     lane.operations += batch.size();
-    for (Item* served : batch) {
-      served->done = true;
-      if (served != &item) served->cv.notify_one();
-    }
-    if (!lane.queue.empty()) lane.queue.front()->cv.notify_one();  // next leader
+    if (!lane.queue.empty()) next = lane.queue.front();
+  }
+  // The next leader first, so the next batch starts while the served callers wake. Each is
+  // notified under its own mutex: it cannot leave (and destroy the item) before that.
+  if (next != nullptr) {
+    std::lock_guard lock(next->mutex);
+    next->leader = true;
+    next->cv.notify_one();
+  }
+  for (Item* served : batch) {
+    if (served == &item) continue;
+    std::lock_guard lock(served->mutex);
+    served->done = true;
+    served->cv.notify_one();
   }
   if (item.error) return *item.error;
   return {};

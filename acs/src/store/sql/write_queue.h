@@ -104,12 +104,17 @@ class WriteQueue {
   std::uint64_t operations() const;
 
  private:
+  // One caller's operation, on its stack. The lane's mutex guards the queue; the item's own
+  // mutex guards `done` and `leader`, so waking the callers of a batch never makes them queue
+  // up on the lane's mutex behind the leader that is still waking the others.
   struct Item {
     Op op;
     std::size_t route = 0;
-    std::optional<StoreError> error;
-    bool done = false;
+    std::optional<StoreError> error;  // written by the leader before `done`
+    std::mutex mutex;
     std::condition_variable cv;
+    bool done = false;    // served: `error` is final
+    bool leader = false;  // the lane was handed over: serve the queue
   };
   struct Lane {
     mutable std::mutex mutex;
