@@ -98,16 +98,58 @@ std::optional<std::string> scanForId(std::string_view xml) {
   return std::nullopt;
 }
 
-json::Value inFlightToJson(const TaskInFlight& f) {
-  json::Value v = json::Value::object();
-  v.set("task_id", f.task_id)
-      .set("task_type", f.task_type)
-      .set("args_json", f.args_json)
-      .set("method", f.method)
-      .set("step", static_cast<std::int64_t>(f.step))
-      .set("command_key", f.command_key)
-      .set("request_id", f.request_id);
-  return v;
+// The session state is written on every request of every session: straight into one string
+// (a json::Value tree cost a dozen allocations and a key search per field). fromJson reads it
+// with the general parser; SessionStateTest round-trips every field.
+class StateWriter {
+ public:
+  explicit StateWriter(std::string& out) : out_(out) { out_.push_back('{'); }
+  StateWriter& field(std::string_view key, std::string_view value) {
+    name(key);
+    cwmp::appendJsonString(out_, value);
+    return *this;
+  }
+  StateWriter& field(std::string_view key, const char* value) {
+    return field(key, std::string_view(value));
+  }
+  StateWriter& field(std::string_view key, std::int64_t value) {
+    name(key);
+    out_ += std::to_string(value);
+    return *this;
+  }
+  StateWriter& field(std::string_view key, bool value) {
+    name(key);
+    out_ += value ? "true" : "false";
+    return *this;
+  }
+  // `key` followed by whatever the caller appends to raw() next.
+  std::string& raw(std::string_view key) {
+    name(key);
+    return out_;
+  }
+  void close() { out_.push_back('}'); }
+
+ private:
+  void name(std::string_view key) {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+    cwmp::appendJsonString(out_, key);
+    out_.push_back(':');
+  }
+  std::string& out_;
+  bool first_ = true;
+};
+
+void appendInFlight(std::string& out, const TaskInFlight& f) {
+  StateWriter w(out);
+  w.field("task_id", std::int64_t{f.task_id})
+      .field("task_type", f.task_type)
+      .field("args_json", f.args_json)
+      .field("method", f.method)
+      .field("step", static_cast<std::int64_t>(f.step))
+      .field("command_key", f.command_key)
+      .field("request_id", f.request_id);
+  w.close();
 }
 
 }  // namespace
@@ -152,27 +194,36 @@ std::string highestCommonVersion(const std::vector<std::string>& ours,
 // --- SessionState serialisation ------------------------------------------------------------
 
 std::string SessionState::toJson() const {
-  json::Value v = json::Value::object();
-  v.set("v", 1)
-      .set("phase", phaseToName(phase))
-      .set("device_id", device_id)
-      .set("ns", static_cast<std::int64_t>(static_cast<int>(ns)))
-      .set("cwmp_version", cwmp_version)
-      .set("hold_requests", hold_requests)
-      .set("cpe_may_continue", cpe_may_continue)
-      .set("in_flight", in_flight ? inFlightToJson(*in_flight) : json::Value())
-      .set("messages_in", messages_in)
-      .set("messages_out", messages_out)
-      .set("next_request_seq", next_request_seq)
-      .set("started_at", static_cast<std::int64_t>(started_at.time_since_epoch().count()))
-      .set("last_activity", static_cast<std::int64_t>(last_activity.time_since_epoch().count()));
-  json::Value ev = json::Value::array();
-  for (const auto& e : events) ev.push(e);
-  v.set("events", std::move(ev))
-      .set("outcome", outcome)
-      .set("capture", capture)
-      .set("capture_seq", capture_seq);
-  return v.dump();
+  std::string out;
+  out.reserve(320 + device_id.size() + (in_flight ? in_flight->args_json.size() + 96 : 0));
+  StateWriter w(out);
+  w.field("v", std::int64_t{1})
+      .field("phase", phaseToName(phase))
+      .field("device_id", device_id)
+      .field("ns", static_cast<std::int64_t>(static_cast<int>(ns)))
+      .field("cwmp_version", cwmp_version)
+      .field("hold_requests", hold_requests)
+      .field("cpe_may_continue", cpe_may_continue);
+  if (in_flight) {
+    appendInFlight(w.raw("in_flight"), *in_flight);
+  } else {
+    w.raw("in_flight") += "null";
+  }
+  w.field("messages_in", std::int64_t{messages_in})
+      .field("messages_out", std::int64_t{messages_out})
+      .field("next_request_seq", std::int64_t{next_request_seq})
+      .field("started_at", static_cast<std::int64_t>(started_at.time_since_epoch().count()))
+      .field("last_activity", static_cast<std::int64_t>(last_activity.time_since_epoch().count()));
+  std::string& events_out = w.raw("events");
+  events_out.push_back('[');
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    if (i > 0) events_out.push_back(',');
+    cwmp::appendJsonString(events_out, events[i]);
+  }
+  events_out.push_back(']');
+  w.field("outcome", outcome).field("capture", capture).field("capture_seq", std::int64_t{capture_seq});
+  w.close();
+  return out;
 }
 
 cwmp::Result<SessionState> SessionState::fromJson(std::string_view text) {

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include "acs/src/core/json_value.h"
 #include "acs/test/session/fake_clock.h"
 #include "cwmp/codec.h"
 
@@ -659,6 +660,45 @@ TEST_F(AcsSessionTest, StateRoundTripsThroughJson) {
   auto back = SessionState::fromJson(st.toJson());
   ASSERT_TRUE(back.ok()) << back.error().message;
   EXPECT_EQ(*back, st);
+}
+
+TEST(SessionStateJson, EveryFieldRoundTripsWithAwkwardText) {
+  SessionState st;
+  st.phase = Phase::AcsRequests;
+  st.device_id = "00A0C9-R\"G\\1-SN\n\x01\xc3\xa9";
+  st.ns = cwmp::CwmpNamespace::V1_4;
+  st.cwmp_version = "1.4";
+  st.hold_requests = true;
+  st.cpe_may_continue = true;
+  TaskInFlight f;
+  f.task_id = 9'007'199'254'740'993;  // above 2^53: kept exactly
+  f.task_type = "Download";
+  f.args_json = R"({"URL":"http://x/\"q\"","FileSize":-1})";
+  f.method = "Download";
+  f.step = 3;
+  f.command_key = "k,\t\u2028";
+  f.request_id = "id <&> 7";
+  st.in_flight = f;
+  st.messages_in = 4;
+  st.messages_out = 5;
+  st.next_request_seq = 6;
+  st.started_at = store::TimePoint(std::chrono::milliseconds(1'700'000'000'123));
+  st.last_activity = store::TimePoint(std::chrono::milliseconds(1'700'000'000'456));
+  st.events = {"0 BOOTSTRAP", "M X_ACME,\"odd\"", ""};
+  st.outcome = "ok";
+  st.capture = true;
+  st.capture_seq = 12;
+  const std::string text = st.toJson();
+  EXPECT_TRUE(acs::json::parse(text).ok()) << text;
+  auto back = SessionState::fromJson(text);
+  ASSERT_TRUE(back.ok()) << back.error().message << " in " << text;
+  EXPECT_EQ(*back, st);
+  // No in-flight task: null, and it still reads back.
+  st.in_flight.reset();
+  st.events.clear();
+  auto again = SessionState::fromJson(st.toJson());
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, st);
 }
 
 TEST_F(AcsSessionTest, AnotherProcessContinuesFromTheStoredState) {
