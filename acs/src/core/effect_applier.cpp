@@ -90,7 +90,8 @@ class Applier {
           if (!check(written, "store Inform parameters")) return false;
         }
       }
-      cache->remember(e.device_id, all);
+      // Nothing changed: what is remembered is what was stored.
+      if (!record.parameters.empty()) cache->remember(e.device_id, all);
     }
     out_.device = std::move(*r);
     return true;

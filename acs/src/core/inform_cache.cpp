@@ -41,6 +41,8 @@ std::vector<store::Parameter> InformCache::changed(const std::string& device_id,
     auto it = entries_.find(device_id);
     if (it == entries_.end()) return params;
     known = it->second.params;
+    // A hit counts as a use: remember() is only needed when something changed.
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
   }
   std::vector<store::Parameter> out;
   for (const auto& p : params) {

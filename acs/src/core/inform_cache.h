@@ -19,7 +19,7 @@
 //   acs::InformCache cache(100'000);
 //   std::vector<store::Parameter> to_write = cache.changed(device_id, inform_params);
 //   ... store.recordInform(with to_write) ...
-//   cache.remember(device_id, inform_params);
+//   if (!to_write.empty()) cache.remember(device_id, inform_params);  // a hit keeps it fresh
 //
 // Memory: 16 bytes per parameter plus the id, per device; at most `max_devices` devices (the
 // least recently used are dropped first). Thread-safe.
@@ -44,7 +44,7 @@ class InformCache {
   explicit InformCache(std::size_t max_devices) : max_devices_(max_devices) {}
 
   // The parameters of `params` that differ from what was remembered for `device_id` (all of
-  // them when nothing is remembered).
+  // them when nothing is remembered). A device found counts as recently used.
   std::vector<store::Parameter> changed(const std::string& device_id,
                                         const std::vector<store::Parameter>& params);
   // Remembers `params` as stored for `device_id` (replacing what was remembered).

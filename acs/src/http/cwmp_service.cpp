@@ -595,7 +595,8 @@ CwmpReply CwmpService::startAccepted(const CwmpRequest& request, const cwmp::Env
       }
     }
     if (complete) {
-      inform_cache_->remember(device_id, all);
+      // Nothing changed: what is remembered is what was stored.
+      if (!start.inform.parameters.empty()) inform_cache_->remember(device_id, all);
     } else {
       inform_cache_->invalidate(device_id);
     }

@@ -63,6 +63,18 @@ TEST(InformCache, DropsLeastRecentlyUsedDevicesBeyondTheBound) {
   EXPECT_TRUE(cache.changed("d3", {param("A", "1")}).empty());
 }
 
+TEST(InformCache, AHitCountsAsUseWithoutRemembering) {
+  InformCache cache(2);
+  cache.remember("d1", {param("A", "1")});
+  cache.remember("d2", {param("A", "1")});
+  // d1's Inform repeats its values: nothing to write, nothing to remember, but d1 is now
+  // the most recently used, so d3 evicts d2.
+  EXPECT_TRUE(cache.changed("d1", {param("A", "1")}).empty());
+  cache.remember("d3", {param("A", "1")});
+  EXPECT_TRUE(cache.changed("d1", {param("A", "1")}).empty());
+  EXPECT_EQ(cache.changed("d2", {param("A", "1")}).size(), 1u);
+}
+
 TEST(InformCache, ZeroCapacityRemembersNothing) {
   InformCache cache(0);
   cache.remember("d1", {param("A", "1")});
