@@ -238,18 +238,18 @@ class Applier {
 
 }  // namespace
 
-store::InformRecord informRecord(const cwmp::Inform& inform, const std::string& device_id,
+store::InformRecord informRecord(cwmp::Inform inform, const std::string& device_id,
                                  const std::string& ip, store::TimePoint now) {
   store::InformRecord r;
   r.device_id = device_id;
-  r.oui = inform.device_id.oui;
-  r.product_class = inform.device_id.product_class;
-  r.serial_number = inform.device_id.serial_number;
-  r.manufacturer = inform.device_id.manufacturer;
+  r.oui = std::move(inform.device_id.oui);
+  r.product_class = std::move(inform.device_id.product_class);
+  r.serial_number = std::move(inform.device_id.serial_number);
+  r.manufacturer = std::move(inform.device_id.manufacturer);
   r.ip = ip;
   r.now = now;
   r.parameters.reserve(inform.parameter_list.size());
-  for (const auto& p : inform.parameter_list) {
+  for (auto& p : inform.parameter_list) {
     std::string_view tail = belowRoot(p.name);
     if (tail == "DeviceInfo.SoftwareVersion") {
       r.software_version = p.value;
@@ -270,14 +270,14 @@ store::InformRecord informRecord(const cwmp::Inform& inform, const std::string& 
       }
     }
     store::Parameter param;
-    param.name = p.name;
-    param.value = p.value;
-    param.type = p.type.empty() ? "xsd:string" : p.type;
+    param.name = std::move(p.name);
+    param.value = std::move(p.value);
+    param.type = p.type.empty() ? std::string("xsd:string") : std::move(p.type);
     param.last_updated = now;
     r.parameters.push_back(std::move(param));
   }
   r.events.reserve(inform.event.size());
-  for (const auto& e : inform.event) r.events.push_back(e.event_code);
+  for (auto& e : inform.event) r.events.push_back(std::move(e.event_code));
   return r;
 }
 

@@ -49,8 +49,9 @@ ApplyOutcome applyEffects(store::Store& store, const EffectContext& context,
 // The InformRecord of an Inform: DeviceId fields, the ParameterList, and the well-known
 // parameters of either root (Device. / InternetGatewayDevice.): DeviceInfo.SoftwareVersion,
 // DeviceInfo.HardwareVersion, ManagementServer.ConnectionRequestURL, .ParameterKey and
-// .PeriodicInformInterval.
-store::InformRecord informRecord(const cwmp::Inform& inform, const std::string& device_id,
+// .PeriodicInformInterval. Pass the Inform as an rvalue when it is not needed afterwards: its
+// strings are moved into the record.
+store::InformRecord informRecord(cwmp::Inform inform, const std::string& device_id,
                                  const std::string& ip, store::TimePoint now);
 
 }  // namespace acs

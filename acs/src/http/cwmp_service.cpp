@@ -533,12 +533,13 @@ CwmpReply CwmpService::refuseSecondInform(const cwmp::Inform& inform, const std:
 }
 
 CwmpReply CwmpService::startAccepted(const CwmpRequest& request, const cwmp::Envelope& env,
-                                     session::AcsSession& session, const session::Step& step,
+                                     session::AcsSession& session, session::Step& step,
                                      const std::string& session_id, const std::string& device_id,
                                      store::TimePoint now) {
-  const auto& effect = std::get<RecordInformEffect>(step.effects.front());
+  // The effect's Inform is not needed after this: its strings move into the record.
+  auto& effect = std::get<RecordInformEffect>(step.effects.front());
   store::SessionStart start;
-  start.inform = informRecord(effect.inform, device_id, request.peer_ip, now);
+  start.inform = informRecord(std::move(effect.inform), device_id, request.peer_ip, now);
   // Inform parameters unchanged since this process stored them are not rewritten.
   std::vector<store::Parameter> all;
   if (inform_cache_ != nullptr) {

@@ -106,7 +106,7 @@ class CwmpService {
   // startSession's common case (an Inform accepted, its only effect recording it): lease,
   // Inform and session row in one store transaction (Store::startSession).
   CwmpReply startAccepted(const CwmpRequest& request, const cwmp::Envelope& env,
-                          session::AcsSession& session, const session::Step& step,
+                          session::AcsSession& session, session::Step& step,
                           const std::string& session_id, const std::string& device_id,
                           store::TimePoint now);
   // 400 for an Inform of a device in another live session (the refusal is kept as a
