@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <memory>
+#include <utility>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -36,6 +37,21 @@ class CwmpBackendTest : public ::testing::TestWithParam<Backend> {
     if (tweak) tweak(config);
     servers_.push_back(std::make_unique<TestServer>(config));
     return *servers_.back();
+  }
+
+  // Two ACS processes on this test's database (two servers in this process: what one knows
+  // of the other's sessions goes through the store only), "acs-a" and "acs-b", with a session
+  // timeout far above a test's waits, so no lease simply expires meanwhile.
+  std::pair<TestServer*, TestServer*> startTwo() {
+    auto named = [](const char* instance) {
+      return [instance](AcsConfig& c) {
+        c.instance_id = instance;
+        c.session_timeout_s = 60;
+      };
+    };
+    TestServer& a = start(named("acs-a"));
+    TestServer& b = start(named("acs-b"));
+    return {&a, &b};
   }
 
   const std::string& databaseUrl() const { return url_; }

@@ -358,17 +358,40 @@ TEST_P(CwmpBackendTest, HoldRequestsLetsTheAcsGoFirstAndTheCpeAfterwards) {
   periodicSession(cpe, serial);
 }
 
+// A session of `serial` on `cpe` that has sent a queued Reboot; the CPE then drops the
+// connection instead of answering. Returns the Reboot task's id; `dead` gets the session id.
+std::int64_t sendRebootAndDrop(TestServer& acs, CpeClient& cpe, const std::string& serial,
+                               std::string& dead) {
+  periodicSession(cpe, serial);
+  const std::int64_t id = createTask(acs.store(), deviceIdFor(serial), "Reboot", "{}");
+  EXPECT_EQ(cpe.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
+  EXPECT_NE(cpe.emptyPost().as<cwmp::Reboot>(), nullptr);  // the task is sent
+  dead = cpe.cookie();
+  cpe.newConnection();  // the CPE drops the connection instead of answering
+  return id;
+}
+
+// The retry's session gets the Reboot of the dead one again (its attempt counted) and
+// completes it; the dead session ended as aborted.
+void expectRebootRedoneAfterDrop(TestServer& acs, CpeClient& retry, std::int64_t id,
+                                 const std::string& dead) {
+  ASSERT_NE(retry.emptyPost().as<cwmp::Reboot>(), nullptr);
+  EXPECT_EQ(retry.send(envelopeOf(cwmp::RebootResponse{})).status, 204);
+  store::Task t = taskOf(acs.store(), id);
+  EXPECT_EQ(t.state, store::TaskState::Completed);
+  EXPECT_EQ(t.attempts, 2);
+  auto old = acs.store().getSession(dead);
+  ASSERT_TRUE(old.ok() && old->has_value());
+  EXPECT_TRUE((*old)->ended_at.has_value());
+  EXPECT_EQ((*old)->outcome, "aborted");
+}
+
 TEST_P(CwmpBackendTest, AnInformAfterTheCpeDroppedItsConnectionEndsTheDeadSession) {
   TestServer& acs = start();
   const std::string serial = uniqueSerial("DROP");
-  const std::string device = deviceIdFor(serial);
   CpeClient first(acs.port());
-  periodicSession(first, serial);
-  const std::int64_t id = createTask(acs.store(), device, "Reboot", "{}");
-  ASSERT_EQ(first.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
-  ASSERT_NE(first.emptyPost().as<cwmp::Reboot>(), nullptr);  // the task is sent
-  const std::string dead = first.cookie();
-  first.newConnection();  // the CPE drops the connection instead of answering
+  std::string dead;
+  const std::int64_t id = sendRebootAndDrop(acs, first, serial, dead);
 
   // The CPE's retry: a new session, not refused until the dead one's lease expires. (The
   // server may need a moment to see the FIN; a refusal meanwhile is the old behaviour.)
@@ -382,43 +405,20 @@ TEST_P(CwmpBackendTest, AnInformAfterTheCpeDroppedItsConnectionEndsTheDeadSessio
   }
   ASSERT_EQ(informed.status, 200) << informed.body;
   ASSERT_NE(informed.as<cwmp::InformResponse>(), nullptr);
-  // The task sent in the dead session comes again (its attempt counted) and completes.
-  ASSERT_NE(retry.emptyPost().as<cwmp::Reboot>(), nullptr);
-  EXPECT_EQ(retry.send(envelopeOf(cwmp::RebootResponse{})).status, 204);
-  store::Task t = taskOf(acs.store(), id);
-  EXPECT_EQ(t.state, store::TaskState::Completed);
-  EXPECT_EQ(t.attempts, 2);
-  auto old = acs.store().getSession(dead);
-  ASSERT_TRUE(old.ok() && old->has_value());
-  EXPECT_TRUE((*old)->ended_at.has_value());
-  EXPECT_EQ((*old)->outcome, "aborted");
+  expectRebootRedoneAfterDrop(acs, retry, id, dead);
 }
 
-// Two ACS processes on one database (here two servers in this process; the cut lease goes
-// through the store only): the CPE's retry after a dropped connection reaches the other one.
+// The CPE's retry after a dropped connection reaches the other ACS process.
 TEST_P(CwmpBackendTest, AfterADroppedConnectionTheNextInformStartsOnAnotherAcs) {
-  // A session timeout far above the test's waits: only the cut lease lets B in.
-  TestServer& a = start([](AcsConfig& c) {
-    c.instance_id = "acs-a";
-    c.session_timeout_s = 60;
-  });
-  TestServer& b = start([](AcsConfig& c) {
-    c.instance_id = "acs-b";
-    c.session_timeout_s = 60;
-  });
+  auto [a, b] = startTwo();
   const std::string serial = uniqueSerial("XDROP");
-  const std::string device = deviceIdFor(serial);
-  CpeClient first(a.port());
-  periodicSession(first, serial);
-  const std::int64_t id = createTask(a.store(), device, "Reboot", "{}");
-  ASSERT_EQ(first.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
-  ASSERT_NE(first.emptyPost().as<cwmp::Reboot>(), nullptr);  // the task is sent
-  const std::string dead = first.cookie();
-  first.newConnection();  // the CPE drops the connection instead of answering
+  CpeClient first(a->port());
+  std::string dead;
+  const std::int64_t id = sendRebootAndDrop(*a, first, serial, dead);
 
   // B refuses until A's maintenance thread (about once a second) sees the closed connection
   // and cuts the lease; then B starts the new session instead of waiting for the timeout.
-  CpeClient retry(b.port());
+  CpeClient retry(b->port());
   Reply informed;
   for (int attempt = 0; attempt < 100; ++attempt) {
     retry.forgetCookie();
@@ -429,47 +429,31 @@ TEST_P(CwmpBackendTest, AfterADroppedConnectionTheNextInformStartsOnAnotherAcs) 
     std::this_thread::sleep_for(milliseconds(100));
   }
   ASSERT_EQ(informed.status, 200) << informed.body;
-  ASSERT_NE(retry.emptyPost().as<cwmp::Reboot>(), nullptr);  // requeued, sent again
-  EXPECT_EQ(retry.send(envelopeOf(cwmp::RebootResponse{})).status, 204);
-  store::Task t = taskOf(b.store(), id);
-  EXPECT_EQ(t.state, store::TaskState::Completed);
-  EXPECT_EQ(t.attempts, 2);
-  auto old = b.store().getSession(dead);
-  ASSERT_TRUE(old.ok() && old->has_value());
-  EXPECT_TRUE((*old)->ended_at.has_value());
-  EXPECT_EQ((*old)->outcome, "aborted");
+  expectRebootRedoneAfterDrop(*b, retry, id, dead);
   // A stops tracking the session B ended: its active-session gauge goes back to zero.
-  for (int i = 0; i < 100 && a.server().metrics().activeSessions() != 0; ++i) {
+  for (int i = 0; i < 100 && a->server().metrics().activeSessions() != 0; ++i) {
     std::this_thread::sleep_for(milliseconds(50));
   }
-  EXPECT_EQ(a.server().metrics().activeSessions(), 0);
-  EXPECT_EQ(a.server().metrics().sessionsEnded(SessionOutcome::Aborted), 1u);
+  EXPECT_EQ(a->server().metrics().activeSessions(), 0);
+  EXPECT_EQ(a->server().metrics().sessionsEnded(SessionOutcome::Aborted), 1u);
 }
 
 // A CPE without keep-alive continues its session on a new connection: its next request
 // renews the lease that the closed connection let go, and a rival Inform is refused again.
 TEST_P(CwmpBackendTest, ASessionContinuedOnANewConnectionKeepsItsLease) {
-  // A session timeout far above the test's waits: only the cut lease lets B in.
-  TestServer& a = start([](AcsConfig& c) {
-    c.instance_id = "acs-a";
-    c.session_timeout_s = 60;
-  });
-  TestServer& b = start([](AcsConfig& c) {
-    c.instance_id = "acs-b";
-    c.session_timeout_s = 60;
-  });
+  auto [a, b] = startTwo();
   const std::string serial = uniqueSerial("NOKA");
-  const std::string device = deviceIdFor(serial);
-  CpeClient first(a.port());
+  CpeClient first(a->port());
   periodicSession(first, serial);
-  createTask(a.store(), device, "GetParameterValues", R"({"ParameterNames":["Device."]})");
+  createTask(a->store(), deviceIdFor(serial), "GetParameterValues",
+             R"({"ParameterNames":["Device."]})");
   ASSERT_EQ(first.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
   first.newConnection();
   // Two sweeps of A's maintenance thread (about one a second) see the closed connection.
   std::this_thread::sleep_for(milliseconds(2500));
   Reply gpv = first.emptyPost();  // same session, new connection
   ASSERT_NE(gpv.as<cwmp::GetParameterValues>(), nullptr) << gpv.body;
-  CpeClient rival(b.port());
+  CpeClient rival(b->port());
   Reply refused = rival.send(informEnvelope(serial, {"2 PERIODIC"}));
   EXPECT_EQ(refused.status, 400) << refused.body;
   cwmp::GetParameterValuesResponse values;
@@ -479,20 +463,12 @@ TEST_P(CwmpBackendTest, ASessionContinuedOnANewConnectionKeepsItsLease) {
 
 // A session whose connection stays open keeps its lease however long the other ACS waits.
 TEST_P(CwmpBackendTest, AnOpenConnectionKeepsTheLeaseAcrossAcsProcesses) {
-  // A session timeout far above the test's waits: only the cut lease lets B in.
-  TestServer& a = start([](AcsConfig& c) {
-    c.instance_id = "acs-a";
-    c.session_timeout_s = 60;
-  });
-  TestServer& b = start([](AcsConfig& c) {
-    c.instance_id = "acs-b";
-    c.session_timeout_s = 60;
-  });
+  auto [a, b] = startTwo();
   const std::string serial = uniqueSerial("KEEP");
-  CpeClient first(a.port());
+  CpeClient first(a->port());
   ASSERT_EQ(first.send(informEnvelope(serial, {"2 PERIODIC"})).status, 200);
   std::this_thread::sleep_for(milliseconds(2500));  // two sweeps of A's maintenance thread
-  CpeClient rival(b.port());
+  CpeClient rival(b->port());
   Reply refused = rival.send(informEnvelope(serial, {"2 PERIODIC"}));
   EXPECT_EQ(refused.status, 400) << refused.body;
   EXPECT_NE(refused.body.find("acs-a"), std::string::npos) << refused.body;
