@@ -839,12 +839,12 @@ std::int64_t CwmpService::sweepClosedConnections() {
   {
     std::lock_guard lock(open_mutex_);
     seen.reserve(open_.size());
-    for (const auto& [id, tracked] : open_) {
-      if (tracked.lease_cut || (tracked.connection && tracked.connection->closed())) {
-        seen.push_back(Seen{id, tracked});
-      }
-    }
+    for (const auto& [id, tracked] : open_) seen.push_back(Seen{id, tracked});
   }
+  // The sockets are looked at outside the lock (a poll and a peek each).
+  std::erase_if(seen, [](const Seen& s) {
+    return !s.tracked.lease_cut && !(s.tracked.connection && s.tracked.connection->closed());
+  });
   const store::TimePoint now = clock_.now();
   std::int64_t cut = 0;
   for (const Seen& s : seen) {
@@ -856,8 +856,8 @@ std::int64_t CwmpService::sweepClosedConnections() {
     const bool ours = row->has_value() && (*row)->last_activity == s.tracked.served_at;
     if (!row->has_value() || (*row)->ended_at || !ours) {
       // Ended (by the device's next Inform on another process, the reaper, a deleted device)
-      // or continued by another process: not ours to track. A session whose lease we cut
-      // and that another process ended counts as ended here, the process that started it.
+      // or continued by another process: not ours to track. A session we served last and
+      // that ended elsewhere (or whose device was deleted) counts as ended here.
       bool still_tracked = false;
       {
         std::lock_guard lock(open_mutex_);
@@ -867,8 +867,9 @@ std::int64_t CwmpService::sweepClosedConnections() {
           still_tracked = true;
         }
       }
-      if (still_tracked && ours) {
-        metrics_.sessionEnded(sessionOutcomeFromName((*row)->outcome));
+      if (still_tracked && (ours || !row->has_value())) {
+        metrics_.sessionEnded(row->has_value() ? sessionOutcomeFromName((*row)->outcome)
+                                               : SessionOutcome::Aborted);
       }
       continue;
     }
@@ -888,9 +889,10 @@ std::int64_t CwmpService::sweepClosedConnections() {
     }
     if (*renewed) {
       ++cut;
-      log_.information("session %s of %s: the CPE closed its connection; lease released for "
-                       "its next Inform",
-                       s.id, (*row)->device_id);
+      // Debug: a CPE without keep-alive closes its connection after every message.
+      log_.debug("session %s of %s: the CPE closed its connection; lease released for its "
+                 "next Inform",
+                 s.id, (*row)->device_id);
     }
   }
   return cut;
