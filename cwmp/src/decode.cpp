@@ -703,7 +703,9 @@ class EnvelopeReader {
     code = trimXmlSpace(code);
     // "SOAP-ENV:Client" and "Client" both mean Client; the prefix is not resolved.
     if (const std::size_t colon = code.rfind(':'); colon != std::string_view::npos) {
-      code.remove_prefix(colon + 1);
+      // Space after the colon ("SOAP-ENV: Client", not a valid QName) goes too, as around
+      // the whole value: the encoder writes the bare name, which must decode the same.
+      code = trimXmlSpace(code.substr(colon + 1));
     }
     out.faultcode.assign(code);
     const std::uint32_t faultstring = ex_.findChild(at, "faultstring");

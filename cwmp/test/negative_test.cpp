@@ -431,6 +431,20 @@ TEST(DecodeNegative, SoapFaultWithoutFaultcodeIsMissingElement) {
   EXPECT_EQ(e.element, "Fault/faultcode");
 }
 
+// Found by the decode fuzzer: "SOAP-ENV: Client" (space after the prefix) decoded as
+// " Client", which the encoder wrote back bare and which then decoded as "Client".
+TEST(DecodeNegative, SpaceAfterTheFaultcodePrefixIsDroppedSoItRoundTrips) {
+  const std::string xml = envelope(
+      "<SOAP-ENV:Fault><faultcode>SOAP-ENV: \tClient </faultcode><faultstring>x</faultstring>"
+      "</SOAP-ENV:Fault>");
+  auto first = decodeEnvelope(xml);
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  EXPECT_EQ(std::get<Fault>(first->body).faultcode, "Client");
+  auto again = decodeEnvelope(encodeEnvelope(*first));
+  ASSERT_TRUE(again.ok()) << again.error().message;
+  EXPECT_EQ(*again, *first);
+}
+
 TEST(DecodeNegative, CwmpFaultDetailWithoutFaultCodeIsMissingElement) {
   const Error e = expectError(
       envelope("<SOAP-ENV:Fault><faultcode>Server</faultcode><faultstring>CWMP fault</faultstring>"
