@@ -71,24 +71,35 @@ WriteQueue makeQueue(Journal& journal, std::size_t max_batch = 64) {
       "BEGIN IMMEDIATE");
 }
 
+// Runs queue.run(op(t, i)) for i < ops on `threads` threads t (route t), at once.
+template <typename MakeOp, typename Check>
+void callFromThreads(WriteQueue& queue, int threads, int ops, MakeOp make_op, Check check) {
+  std::vector<std::thread> running;
+  for (int t = 0; t < threads; ++t) {
+    running.emplace_back([&, t] {
+      for (int i = 0; i < ops; ++i) {
+        const std::string name = std::to_string(t) + ":" + std::to_string(i);
+        check(i, name, queue.run(make_op(i, name), static_cast<std::size_t>(t)));
+      }
+    });
+  }
+  for (auto& th : running) th.join();
+}
+
 TEST(WriteQueue, ManyCallersEveryOperationCommitsOnceInCallOrderPerRoute) {
   Journal journal;
   WriteQueue queue = makeQueue(journal, 16);
   constexpr int kThreads = 12;
   constexpr int kOps = 300;
   std::atomic<int> errors{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kOps; ++i) {
-        const std::string name = std::to_string(t) + ":" + std::to_string(i);
-        Status s = queue.run([&](Conn& c) { c.exec("OP", {name}); },
-                             static_cast<std::size_t>(t));
+  callFromThreads(
+      queue, kThreads, kOps,
+      [](int, const std::string& name) {
+        return [name](Conn& c) { c.exec("OP", {name}); };
+      },
+      [&](int, const std::string&, const Status& s) {
         if (!s.ok()) ++errors;
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
+      });
   EXPECT_EQ(errors.load(), 0);
   ASSERT_EQ(journal.committed.size(), static_cast<std::size_t>(kThreads * kOps));
   EXPECT_EQ(journal.max_in_transaction, 1);  // one leader at a time
@@ -111,32 +122,25 @@ TEST(WriteQueue, AFailingOperationRollsBackOnlyItselfUnderLoad) {
   constexpr int kThreads = 8;
   constexpr int kOps = 200;
   std::atomic<int> failed{0};
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&, t] {
-      for (int i = 0; i < kOps; ++i) {
-        const std::string name = std::to_string(t) + ":" + std::to_string(i);
-        const bool bad = i % 10 == 0;
-        Status s = queue.run(
-            [&](Conn& c) {
-              c.exec("OP", {name});
-              if (bad) throw StoreFailure(StoreErrc::Conflict, "no: " + name);
-            },
-            static_cast<std::size_t>(t));
-        if (bad) {
-          EXPECT_FALSE(s.ok()) << name;
-          if (!s.ok()) {
-            EXPECT_EQ(s.error().code, StoreErrc::Conflict);
-            EXPECT_EQ(s.error().message, "no: " + name);
-            ++failed;
-          }
-        } else {
+  callFromThreads(
+      queue, kThreads, kOps,
+      [](int i, const std::string& name) {
+        return [name, bad = i % 10 == 0](Conn& c) {
+          c.exec("OP", {name});
+          if (bad) throw StoreFailure(StoreErrc::Conflict, "no: " + name);
+        };
+      },
+      [&](int i, const std::string& name, const Status& s) {
+        if (i % 10 != 0) {
           EXPECT_TRUE(s.ok()) << name;
+          return;
         }
-      }
-    });
-  }
-  for (auto& th : threads) th.join();
+        EXPECT_FALSE(s.ok()) << name;
+        if (s.ok()) return;
+        EXPECT_EQ(s.error().code, StoreErrc::Conflict);
+        EXPECT_EQ(s.error().message, "no: " + name);
+        ++failed;
+      });
   EXPECT_EQ(failed.load(), kThreads * kOps / 10);
   // Exactly the good operations committed, each once.
   EXPECT_EQ(journal.committed.size(), static_cast<std::size_t>(kThreads * kOps * 9 / 10));
