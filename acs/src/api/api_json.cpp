@@ -9,6 +9,7 @@
 #include <Poco/Exception.h>
 #include <Poco/JSON/Parser.h>
 
+#include "core/metrics.h"
 #include "cwmp/value.h"
 
 namespace acs::api {
@@ -290,18 +291,12 @@ std::string errorBody(const ApiError& error) {
 
 std::string renderStoreGauges(const store::Stats* stats) {
   std::string out;
-  out += "# HELP acs_store_up Whether the last store query for this scrape succeeded.\n";
-  out += "# TYPE acs_store_up gauge\n";
+  appendPrometheusHeader(out, "acs_store_up",
+                         "Whether the last store query for this scrape succeeded.", "gauge");
   out += stats ? "acs_store_up 1\n" : "acs_store_up 0\n";
   if (!stats) return out;
   const auto gauge = [&out](std::string_view name, std::string_view help, std::int64_t value) {
-    out += "# HELP ";
-    out += name;
-    out += ' ';
-    out += help;
-    out += "\n# TYPE ";
-    out += name;
-    out += " gauge\n";
+    appendPrometheusHeader(out, name, help, "gauge");
     out += name;
     out += ' ';
     out += std::to_string(value);
@@ -310,7 +305,7 @@ std::string renderStoreGauges(const store::Stats* stats) {
   gauge("acs_devices", "Devices known to the store.", stats->devices_total);
   gauge("acs_devices_online", "Devices whose last Inform is recent enough to count as online.",
         stats->devices_online);
-  out += "# HELP acs_tasks Tasks in the store by state.\n# TYPE acs_tasks gauge\n";
+  appendPrometheusHeader(out, "acs_tasks", "Tasks in the store by state.", "gauge");
   for (const auto& [state, count] : stats->tasks_by_state) {
     out += "acs_tasks{state=\"" + escapeLabel(state) + "\"} " + std::to_string(count) + "\n";
   }
